@@ -17,7 +17,9 @@ struct sk_resolved_user {
 };
 
 /* spec: "user", "uid", "user:group", "uid:gid", "user:gid", "uid:group". Numeric ids need no
- * passwd entry (as runc); names that are not found are an error naming the file. */
+ * passwd entry (as runc: then gid 0, home "/"); names that are not found are an error with
+ * runc's text ("unable to find user NAME: no matching entries in passwd file"). Supplementary
+ * groups are filled only in the implicit form (no group given), as runc does. */
 int sk_user_resolve(int root_fd, const char *spec, struct sk_resolved_user *ret,
 		    struct sk_err *err);
 /* Home directory of uid from /etc/passwd, "/" when no entry or no file. */
@@ -29,13 +31,15 @@ struct sk_pwent {
 	char *name;
 	uid_t uid;
 	gid_t gid;
-	char *home;
+	char *home; /* NULL when the field is missing or empty */
 };
+/* Comments, blank lines, fewer than 4 (passwd) or 3 (group) fields, bad ids (> UINT32_MAX - 1)
+ * are malformed (errno EINVAL); errno ENOMEM on allocation failure. */
 int sk_passwd_parse_line(const char *line, struct sk_pwent *ret);  /* 0 ok, -1 malformed */
 struct sk_grent {
 	char *name;
 	gid_t gid;
-	char **members;
+	char **members; /* NULL-terminated, never NULL after a successful parse */
 };
 int sk_group_parse_line(const char *line, struct sk_grent *ret);   /* 0 ok, -1 malformed */
 void sk_pwent_clear(struct sk_pwent *p);
