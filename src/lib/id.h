@@ -3,7 +3,9 @@
 #pragma once
 #include "error.h"
 
-#define SK_ID_MAX 1024
+/* An id names a directory under --root, so it is at most one file name long (NAME_MAX). */
+#define SK_ID_MAX 255
 
-/* Accepts [A-Za-z0-9][A-Za-z0-9_.+-]* up to SK_ID_MAX bytes, except "." and "..". */
+/* Accepts [A-Za-z0-9_.+-]+ (as runc does) up to SK_ID_MAX bytes, except "." and "..".
+ * The error is `invalid container id "<id>": <reason>`, with unprintable bytes escaped. */
 int sk_id_validate(const char *id, struct sk_err *err);
