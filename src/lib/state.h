@@ -42,7 +42,8 @@ const char *sk_status_name(enum sk_status s); /* "created", ... */
 int sk_state_dir_create(const char *root, const char *id, int *ret_dirfd, struct sk_err *err);
 /* Opens <root>/<id> and takes the lock; a missing one is "container X does not exist". */
 int sk_state_dir_open(const char *root, const char *id, int *ret_dirfd, struct sk_err *err);
-/* Removes <root>/<id> and everything in it. */
+/* Removes <root>/<id> and everything in it (state.json may be missing or corrupt); a missing
+ * directory is not an error. */
 int sk_state_dir_remove(const char *root, const char *id, struct sk_err *err);
 
 int sk_state_write(int dirfd, const struct sk_state *st, struct sk_err *err);
@@ -69,3 +70,11 @@ int sk_state_oci_json(const struct sk_state *st, enum sk_status status, char **r
  * created, owner, annotations), indented with two spaces. */
 int sk_state_cli_json(const struct sk_state *st, enum sk_status status, char **ret,
 		      struct sk_err *err);
+/* Adds that object to g (for `list --format json`); owner as `list` shows it (a user name),
+ * "" for `state`. Returns a yajl_gen_status. */
+yajl_gen_status sk_state_gen_cli(yajl_gen g, const struct sk_state *st, enum sk_status status,
+				 const char *owner);
+
+/* The time now as RFC 3339 in UTC with nanoseconds ("2026-11-21T23:30:10.123456789Z"), for
+ * state->created; NULL on ENOMEM. */
+char *sk_rfc3339_now(void);
