@@ -93,7 +93,7 @@ int sk_passwd_parse_line(const char *line, struct sk_pwent *ret)
 	uint32_t uid, gid;
 	int n = user_split(line, &buf, f, 7);
 
-	*ret = (struct sk_pwent){ 0 };
+	*ret = (struct sk_pwent){0};
 	if (n < 0)
 		return -1;
 	if (n < 4 || !f[0][0] || user_parse_id(f[2], strlen(f[2]), &uid) < 0 ||
@@ -148,7 +148,7 @@ int sk_group_parse_line(const char *line, struct sk_grent *ret)
 	uint32_t gid;
 	int n = user_split(line, &buf, f, 4);
 
-	*ret = (struct sk_grent){ 0 };
+	*ret = (struct sk_grent){0};
 	if (n < 0)
 		return -1;
 	if (n < 3 || !f[0][0] || user_parse_id(f[2], strlen(f[2]), &gid) < 0) {
@@ -172,7 +172,7 @@ void sk_pwent_clear(struct sk_pwent *p)
 		return;
 	free(p->name);
 	free(p->home);
-	*p = (struct sk_pwent){ 0 };
+	*p = (struct sk_pwent){0};
 }
 
 void sk_grent_clear(struct sk_grent *g)
@@ -181,7 +181,7 @@ void sk_grent_clear(struct sk_grent *g)
 		return;
 	free(g->name);
 	strv_free(g->members);
-	*g = (struct sk_grent){ 0 };
+	*g = (struct sk_grent){0};
 }
 
 void sk_resolved_user_clear(struct sk_resolved_user *u)
@@ -190,14 +190,14 @@ void sk_resolved_user_clear(struct sk_resolved_user *u)
 		return;
 	free(u->home);
 	free(u->groups);
-	*u = (struct sk_resolved_user){ 0 };
+	*u = (struct sk_resolved_user){0};
 }
 
 /* Opens path in the container's root for reading; *ret is NULL when the file (or /etc) does not
  * exist. O_NONBLOCK so that a FIFO planted at the path cannot block us before the type check. */
 static int user_open(int root_fd, const char *path, FILE **ret, struct sk_err *err)
 {
-	struct sk_err local = { 0 };
+	struct sk_err local = {0};
 	_cleanup_close_ int fd = -1;
 	struct stat st;
 
@@ -367,7 +367,7 @@ static int user_query_init(struct user_query *q, const char *arg, const char *wh
 static int user_resolve_group(int root_fd, const char *arg, struct sk_resolved_user *u,
 			      struct sk_err *err)
 {
-	struct sk_grent g = { 0 };
+	struct sk_grent g = {0};
 	struct user_query q;
 	int r;
 
@@ -384,18 +384,17 @@ static int user_resolve_group(int root_fd, const char *arg, struct sk_resolved_u
 	return 0;
 }
 
-int sk_user_resolve(int root_fd, const char *spec, struct sk_resolved_user *ret,
-		    struct sk_err *err)
+int sk_user_resolve(int root_fd, const char *spec, struct sk_resolved_user *ret, struct sk_err *err)
 {
-	_cleanup_(sk_resolved_user_clear) struct sk_resolved_user u = { 0 };
-	_cleanup_(sk_pwent_clear) struct sk_pwent pw = { 0 };
+	_cleanup_(sk_resolved_user_clear) struct sk_resolved_user u = {0};
+	_cleanup_(sk_pwent_clear) struct sk_pwent pw = {0};
 	_cleanup_free_ char *user_arg = NULL;
 	const char *colon = strchr(spec, ':');
 	const char *group_arg = colon ? colon + 1 : NULL;
 	struct user_query q;
 	int found;
 
-	*ret = (struct sk_resolved_user){ 0 };
+	*ret = (struct sk_resolved_user){0};
 	user_arg = colon ? strndup(spec, (size_t)(colon - spec)) : strdup(spec);
 	if (!user_arg)
 		return sk_fail(err, ENOMEM, "user %s", spec);
@@ -422,15 +421,15 @@ int sk_user_resolve(int root_fd, const char *spec, struct sk_resolved_user *ret,
 		return sk_wrap(err, "user %s", spec);
 	}
 	*ret = u;
-	u = (struct sk_resolved_user){ 0 };
+	u = (struct sk_resolved_user){0};
 	return 0;
 }
 
 int sk_user_home(int root_fd, uid_t uid, char **ret, struct sk_err *err)
 {
-	_cleanup_(sk_pwent_clear) struct sk_pwent pw = { 0 };
+	_cleanup_(sk_pwent_clear) struct sk_pwent pw = {0};
 	/* The name can never match: entries with an empty name are malformed. */
-	struct user_query q = { .arg = "", .numeric = true, .id = uid };
+	struct user_query q = {.arg = "", .numeric = true, .id = uid};
 	int found = user_find_passwd(root_fd, &q, &pw, err);
 
 	*ret = NULL;

@@ -11,8 +11,8 @@
 struct sk_resolved_user {
 	uid_t uid;
 	gid_t gid;
-	char *home;	  /* from passwd, "/" when unknown */
-	gid_t *groups;	  /* supplementary groups of the user from /etc/group */
+	char *home;    /* from passwd, "/" when unknown */
+	gid_t *groups; /* supplementary groups of the user from /etc/group */
 	size_t n_groups;
 };
 
@@ -35,12 +35,12 @@ struct sk_pwent {
 };
 /* Comments, blank lines, fewer than 4 (passwd) or 3 (group) fields, bad ids (> UINT32_MAX - 1)
  * are malformed (errno EINVAL); errno ENOMEM on allocation failure. */
-int sk_passwd_parse_line(const char *line, struct sk_pwent *ret);  /* 0 ok, -1 malformed */
+int sk_passwd_parse_line(const char *line, struct sk_pwent *ret); /* 0 ok, -1 malformed */
 struct sk_grent {
 	char *name;
 	gid_t gid;
 	char **members; /* NULL-terminated, never NULL after a successful parse */
 };
-int sk_group_parse_line(const char *line, struct sk_grent *ret);   /* 0 ok, -1 malformed */
+int sk_group_parse_line(const char *line, struct sk_grent *ret); /* 0 ok, -1 malformed */
 void sk_pwent_clear(struct sk_pwent *p);
 void sk_grent_clear(struct sk_grent *g);

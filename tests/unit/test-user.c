@@ -105,7 +105,8 @@ static void test_passwd_parse_valid(void **state)
 	struct sk_pwent p;
 
 	(void)state;
-	assert_int_equal(sk_passwd_parse_line("alice:x:1000:100:A,,,:/home/alice:/bin/sh\n", &p), 0);
+	assert_int_equal(sk_passwd_parse_line("alice:x:1000:100:A,,,:/home/alice:/bin/sh\n", &p),
+			 0);
 	assert_string_equal(p.name, "alice");
 	assert_int_equal(p.uid, 1000);
 	assert_int_equal(p.gid, 100);
@@ -130,25 +131,25 @@ static void test_passwd_parse_valid(void **state)
 static void test_passwd_parse_malformed(void **state)
 {
 	static const char *bad[] = {
-		"",
-		"\n",
-		"   \n",
-		"# root:x:0:0:root:/root:/bin/sh",
-		"  #indented comment",
-		"root",
-		"root:x",
-		"root:x:0",
-		":x:0:0:root:/root:/bin/sh",
-		"root:x::0:root:/root:/bin/sh",
-		"root:x:0::root:/root:/bin/sh",
-		"root:x:-1:0:::",
-		"root:x:+1:0:::",
-		"root:x: 1:0:::",
-		"root:x:1a:0:::",
-		"root:x:0:0x10:::",
-		"root:x:4294967295:0:::",
-		"root:x:0:4294967296:::",
-		"root:x:99999999999999999999:0:::",
+	    "",
+	    "\n",
+	    "   \n",
+	    "# root:x:0:0:root:/root:/bin/sh",
+	    "  #indented comment",
+	    "root",
+	    "root:x",
+	    "root:x:0",
+	    ":x:0:0:root:/root:/bin/sh",
+	    "root:x::0:root:/root:/bin/sh",
+	    "root:x:0::root:/root:/bin/sh",
+	    "root:x:-1:0:::",
+	    "root:x:+1:0:::",
+	    "root:x: 1:0:::",
+	    "root:x:1a:0:::",
+	    "root:x:0:0x10:::",
+	    "root:x:4294967295:0:::",
+	    "root:x:0:4294967296:::",
+	    "root:x:99999999999999999999:0:::",
 	};
 	struct sk_pwent p;
 
@@ -219,7 +220,7 @@ static void test_resolve_name(void **state)
 {
 	struct root *r = *state;
 	struct sk_resolved_user u;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	assert_int_equal(sk_user_resolve(r->fd, "alice", &u, &err), 0);
 	assert_int_equal(u.uid, 1000);
@@ -249,7 +250,7 @@ static void test_resolve_numeric(void **state)
 {
 	struct root *r = *state;
 	struct sk_resolved_user u;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	/* A uid with an entry takes its gid, home and groups. */
 	assert_int_equal(sk_user_resolve(r->fd, "1001", &u, &err), 0);
@@ -287,7 +288,7 @@ static void test_resolve_group(void **state)
 {
 	struct root *r = *state;
 	struct sk_resolved_user u;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	/* An explicit group replaces the gid and drops supplementary groups. */
 	assert_int_equal(sk_user_resolve(r->fd, "alice:wheel", &u, &err), 0);
@@ -321,7 +322,7 @@ static void test_resolve_errors(void **state)
 {
 	struct root *r = *state;
 	struct sk_resolved_user u;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	assert_int_equal(sk_user_resolve(r->fd, "nosuch", &u, &err), -1);
 	assert_string_equal(err.msg,
@@ -342,7 +343,7 @@ static void test_resolve_no_files(void **state)
 {
 	struct root *r = *state;
 	struct sk_resolved_user u;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	char *home = NULL;
 	char path[128];
 
@@ -373,7 +374,7 @@ static void test_resolve_no_files(void **state)
 static void test_user_home(void **state)
 {
 	struct root *r = *state;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	char *home = NULL;
 
 	assert_int_equal(sk_user_home(r->fd, 1000, &home, &err), 0);
@@ -397,7 +398,7 @@ static void test_resolve_hostile_symlink(void **state)
 {
 	struct root *r = *state;
 	struct sk_resolved_user u;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	char outside[64], etc[128], target[256];
 	const char *links[2];
 
@@ -425,18 +426,18 @@ static void test_resolve_hostile_symlink(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_passwd_parse_valid),
-		cmocka_unit_test(test_passwd_parse_malformed),
-		cmocka_unit_test(test_group_parse),
-		cmocka_unit_test(test_parse_long_line),
-		cmocka_unit_test_setup_teardown(test_resolve_name, root_setup, root_teardown),
-		cmocka_unit_test_setup_teardown(test_resolve_numeric, root_setup, root_teardown),
-		cmocka_unit_test_setup_teardown(test_resolve_group, root_setup, root_teardown),
-		cmocka_unit_test_setup_teardown(test_resolve_errors, root_setup, root_teardown),
-		cmocka_unit_test_setup_teardown(test_resolve_no_files, root_setup, root_teardown),
-		cmocka_unit_test_setup_teardown(test_user_home, root_setup, root_teardown),
-		cmocka_unit_test_setup_teardown(test_resolve_hostile_symlink, root_setup,
-						root_teardown),
+	    cmocka_unit_test(test_passwd_parse_valid),
+	    cmocka_unit_test(test_passwd_parse_malformed),
+	    cmocka_unit_test(test_group_parse),
+	    cmocka_unit_test(test_parse_long_line),
+	    cmocka_unit_test_setup_teardown(test_resolve_name, root_setup, root_teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve_numeric, root_setup, root_teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve_group, root_setup, root_teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve_errors, root_setup, root_teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve_no_files, root_setup, root_teardown),
+	    cmocka_unit_test_setup_teardown(test_user_home, root_setup, root_teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve_hostile_symlink, root_setup,
+					    root_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
