@@ -555,9 +555,10 @@ static int take_field(const char *key, yajl_val v, struct sk_state *st, struct s
 	return 0;
 }
 
-/* yajl's message quotes the input; keep it to one printable line. */
+/* yajl's message goes on to quote the input on more lines: keep the first, printable. */
 static void sanitize(char *s)
 {
+	s[strcspn(s, "\n")] = '\0';
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
 			*s = ' ';
