@@ -22,6 +22,10 @@ int cmd_usage(const struct sk_cmd *c);
 /* Checks the positional argument count; the error shows the usage line. */
 int cmd_expect_args(const struct sk_cmd *c, const struct sk_opt_parser *p, int min, int max,
 		    struct sk_err *err);
+/* create and run share their flags (create.c). */
+int cmd_parse_create(const struct sk_cmd *c, int argc, char **argv, bool run,
+		     struct sk_create_opts *o, bool *detach, bool *keep, bool *help,
+		     struct sk_err *err);
 /* True when a boolean flag's inline value is not "false" (--detach=false). */
 static inline int cmd_bool(const char *arg)
 {

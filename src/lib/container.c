@@ -1,1 +1,437 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The lifecycle verbs: what create, start, run, state, kill and delete do to a container, on
+ * top of the state directory (state.c), the cgroup (cgroup.c) and the spawn (spawn.c). Every
+ * verb takes the per-id lock for its whole duration; create undoes everything on failure.
+ */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cgroup.h"
+#include "cleanup.h"
+#include "container.h"
+#include "foreground.h"
+#include "fs.h"
+#include "hooks.h"
+#include "id.h"
+#include "spawn.h"
+#include "spec.h"
+#include "state.h"
+
+int sk_pid_file_write(const char *path, pid_t pid, struct sk_err *err)
+{
+	_cleanup_free_ char *dir = strdup(path);
+	_cleanup_close_ int dfd = -1;
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	if (!dir)
+		return sk_fail(err, ENOMEM, "pid file %s", path);
+	char *slash = strrchr(dir, '/');
+	const char *name = slash ? slash + 1 : dir;
+	if (slash)
+		*slash = '\0';
+	dfd = open(slash ? (dir[0] ? dir : "/") : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return sk_fail(err, errno, "pid file %s: open directory", path);
+	if (sk_write_file_atomic(dfd, name, buf, (size_t)n, 0644, err) < 0)
+		return sk_wrap(err, "pid file %s", path);
+	return 0;
+}
+
+/* Loads the copy of config.json that create saved in the state directory. */
+static int load_saved_spec(int dirfd, struct sk_spec **ret, struct sk_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	if (sk_read_file_at(dirfd, "config.json", &text, &len, err) < 0)
+		return -1;
+	return sk_spec_parse(text, len, "config.json", ret, err);
+}
+
+static int open_container(const struct sk_global *g, const char *id, int *ret_dirfd,
+			  struct sk_state **ret_st, struct sk_err *err)
+{
+	if (sk_id_validate(id, err) < 0)
+		return -1;
+	if (sk_state_dir_open(g->root, id, ret_dirfd, err) < 0)
+		return -1;
+	if (sk_state_read(*ret_dirfd, ret_st, err) < 0) {
+		closep(ret_dirfd);
+		*ret_dirfd = -1;
+		return sk_wrap(err, "container \"%s\"", id);
+	}
+	return 0;
+}
+
+struct create_ctx {
+	char *bundle;
+	char *config_text;
+	size_t config_len;
+	struct sk_spec *spec;
+	struct sk_state st;
+	struct sk_cgroup *cg;
+	int dirfd;
+	bool dir_created;
+};
+
+static void create_ctx_done(struct create_ctx *cc)
+{
+	free(cc->bundle);
+	free(cc->config_text);
+	sk_spec_free(cc->spec);
+	free(cc->st.rootfs);
+	free(cc->st.created);
+	free(cc->st.cgroup);
+	sk_cgroup_free(cc->cg);
+	closep(&cc->dirfd);
+}
+
+static int load_bundle(struct create_ctx *cc, const struct sk_create_opts *o, struct sk_err *err)
+{
+	_cleanup_free_ char *cfg = NULL, *root = NULL;
+	struct stat sb;
+
+	cc->bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+	if (!cc->bundle)
+		return sk_fail(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
+	cfg = sk_path_join(cc->bundle, "config.json");
+	if (!cfg)
+		return sk_fail(err, ENOMEM, "bundle");
+	if (sk_read_file_at(AT_FDCWD, cfg, &cc->config_text, &cc->config_len, err) < 0)
+		return -1;
+	if (sk_spec_parse(cc->config_text, cc->config_len, "config.json", &cc->spec, err) < 0)
+		return -1;
+	if (!cc->spec->process)
+		return sk_fail(err, 0, "config.json: .process: required to create a container");
+	if (!cc->spec->linux_.ns[SK_NS_MOUNT].present)
+		return sk_fail(err, 0, "config.json: .linux.namespaces: a mount namespace is required");
+	if (cc->spec->process->terminal && !o->console_socket && !o->foreground)
+		return sk_fail(err, 0, "cannot allocate tty if skiff will detach without setting "
+				       "console socket");
+	if (!cc->spec->process->terminal && o->console_socket)
+		return sk_fail(err, 0, "cannot use console socket if skiff will not detach or "
+				       "allocate tty");
+	root = cc->spec->root.path[0] == '/' ? strdup(cc->spec->root.path)
+					     : sk_path_join(cc->bundle, cc->spec->root.path);
+	if (!root)
+		return sk_fail(err, ENOMEM, "rootfs");
+	cc->st.rootfs = realpath(root, NULL);
+	if (!cc->st.rootfs)
+		return sk_fail(err, errno, "rootfs %s", root);
+	if (stat(cc->st.rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return sk_fail(err, ENOTDIR, "rootfs %s", cc->st.rootfs);
+	return 0;
+}
+
+/* Everything of create up to READY; on error the caller removes what exists. */
+static int create_steps(const struct sk_global *g, const struct sk_create_opts *o,
+			struct create_ctx *cc, int *ret_pty, struct sk_err *err)
+{
+	struct sk_spawn sp;
+
+	if (sk_state_dir_create(g->root, o->id, &cc->dirfd, err) < 0)
+		return -1;
+	cc->dir_created = true;
+	cc->st.id = (char *)o->id;
+	cc->st.bundle = cc->bundle;
+	cc->st.owner = geteuid();
+	cc->st.annotations = cc->spec->annotations;
+	cc->st.n_annotations = cc->spec->n_annotations;
+	cc->st.systemd_cgroup = g->cgroup_manager == SK_CGM_SYSTEMD;
+	cc->st.created = sk_rfc3339_now();
+	if (!cc->st.created)
+		return sk_fail(err, ENOMEM, "create");
+	if (sk_write_file_atomic(cc->dirfd, "config.json", cc->config_text, cc->config_len, 0600,
+				 err) < 0)
+		return -1;
+	if (sk_cgroup_create(g->cgroup_manager, o->id, cc->spec->linux_.cgroups_path,
+			     cc->spec->linux_.resources, &cc->cg, err) < 0)
+		return -1;
+	/* Saved before the clone so that `delete --force` finds the cgroup even if we die. */
+	if (sk_cgroup_save(cc->cg, &cc->st.cgroup, err) < 0 || sk_state_write(cc->dirfd, &cc->st, err) < 0)
+		return -1;
+	sp = (struct sk_spawn){ .g = g, .o = o, .spec = cc->spec, .st = &cc->st,
+				.state_dirfd = cc->dirfd, .cg = cc->cg };
+	if (sk_spawn_container(&sp, err) < 0)
+		return -1;
+	*ret_pty = sp.pty_master;
+	if (sk_state_write(cc->dirfd, &cc->st, err) < 0)
+		return -1;
+	if (o->pid_file && sk_pid_file_write(o->pid_file, cc->st.pid, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int create_internal(const struct sk_global *g, const struct sk_create_opts *o,
+			   pid_t *ret_pid, int *ret_pty, struct sk_err *err)
+{
+	struct create_ctx cc = { .dirfd = -1 };
+	int pty = -1;
+	int ret = -1;
+
+	if (sk_id_validate(o->id, err) < 0)
+		return -1;
+	if (load_bundle(&cc, o, err) < 0)
+		goto out;
+	if (create_steps(g, o, &cc, &pty, err) < 0) {
+		struct sk_err ignored = { 0 };
+		if (cc.st.pid > 0 && kill(cc.st.pid, SIGKILL) == 0)
+			waitpid(cc.st.pid, NULL, 0);
+		if (cc.cg && sk_cgroup_destroy(cc.cg, &ignored) < 0)
+			sk_warn(&g->log, "cleanup: %s", ignored.msg);
+		sk_err_clear(&ignored);
+		if (cc.dir_created && sk_state_dir_remove(g->root, o->id, &ignored) < 0)
+			sk_warn(&g->log, "cleanup: %s", ignored.msg);
+		sk_err_clear(&ignored);
+		closep(&pty);
+		goto out;
+	}
+	if (ret_pid)
+		*ret_pid = cc.st.pid;
+	if (ret_pty)
+		*ret_pty = pty;
+	else
+		closep(&pty);
+	ret = 0;
+out:
+	create_ctx_done(&cc);
+	return ret;
+}
+
+int sk_container_create(const struct sk_global *g, const struct sk_create_opts *o,
+			struct sk_err *err)
+{
+	return create_internal(g, o, NULL, NULL, err);
+}
+
+static int pidfd_for(const struct sk_state *st, struct sk_err *err)
+{
+	int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (fd < 0)
+		return sk_fail(err, errno, "pidfd_open %d", (int)st->pid);
+	/* The pid may have been reused after our process died: check it is still ours. */
+	if (sk_proc_start_time(st->pid) != st->pid_start) {
+		close(fd);
+		return sk_fail(err, ESRCH, "container process %d", (int)st->pid);
+	}
+	return fd;
+}
+
+static void run_hooks_warn(const struct sk_global *g, int dirfd, const struct sk_state *st,
+			   enum sk_hook_kind kind, enum sk_status status)
+{
+	_cleanup_(sk_spec_freep) struct sk_spec *spec = NULL;
+	_cleanup_free_ char *json = NULL;
+	struct sk_err err = { 0 };
+
+	if (load_saved_spec(dirfd, &spec, &err) < 0 || spec->hooks[kind].n == 0 ||
+	    sk_state_oci_json(st, status, &json, &err) < 0 ||
+	    sk_hooks_run(&spec->hooks[kind], kind, json, &err) < 0) {
+		if (err.msg)
+			sk_warn(&g->log, "%s", err.msg);
+	}
+	sk_err_clear(&err);
+}
+
+/* Opens exec.fifo for reading, which lets the blocked container process continue to execve;
+ * the byte it writes tells us it did. A pidfd catches a process that died instead. */
+static int release(const struct sk_state *st, int dirfd, struct sk_err *err)
+{
+	_cleanup_close_ int fifo = openat(dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_close_ int pidfd = -1;
+	char c;
+
+	if (fifo < 0)
+		return sk_fail(err, errno, "open exec.fifo of container \"%s\"", st->id);
+	pidfd = pidfd_for(st, err);
+	if (pidfd < 0)
+		return sk_wrap(err, "start container \"%s\"", st->id);
+	for (;;) {
+		struct pollfd p[2] = { { fifo, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return sk_fail(err, errno, "poll exec.fifo");
+		}
+		if (p[0].revents & POLLIN) {
+			ssize_t n = read(fifo, &c, 1);
+			if (n == 1)
+				break;
+			if (n < 0 && errno == EAGAIN)
+				continue;
+		}
+		if (p[1].revents & POLLIN)
+			return sk_fail(err, 0, "container \"%s\" process exited before start", st->id);
+	}
+	unlinkat(dirfd, "exec.fifo", 0);
+	return 0;
+}
+
+static int start_locked(const struct sk_global *g, int dirfd, struct sk_state *st,
+			struct sk_err *err)
+{
+	enum sk_status s = sk_state_status(st);
+
+	if (s == SK_STATUS_STOPPED)
+		return sk_fail(err, 0, "cannot start a container that has stopped");
+	if (s != SK_STATUS_CREATED)
+		return sk_fail(err, 0, "cannot start an already running container");
+	if (release(st, dirfd, err) < 0)
+		return -1;
+	st->started = true;
+	if (sk_state_write(dirfd, st, err) < 0)
+		return -1;
+	run_hooks_warn(g, dirfd, st, SK_HOOK_POSTSTART, SK_STATUS_RUNNING);
+	return 0;
+}
+
+int sk_container_start(const struct sk_global *g, const char *id, struct sk_err *err)
+{
+	_cleanup_close_ int dirfd = -1;
+	_cleanup_(sk_state_freep) struct sk_state *st = NULL;
+
+	if (open_container(g, id, &dirfd, &st, err) < 0)
+		return -1;
+	return start_locked(g, dirfd, st, err);
+}
+
+int sk_container_state(const struct sk_global *g, const char *id, char **ret_json,
+		       struct sk_err *err)
+{
+	_cleanup_close_ int dirfd = -1;
+	_cleanup_(sk_state_freep) struct sk_state *st = NULL;
+
+	if (open_container(g, id, &dirfd, &st, err) < 0)
+		return -1;
+	return sk_state_cli_json(st, sk_state_status(st), ret_json, err);
+}
+
+int sk_container_kill(const struct sk_global *g, const char *id, int sig, bool all,
+		      struct sk_err *err)
+{
+	_cleanup_close_ int dirfd = -1, pidfd = -1;
+	_cleanup_(sk_state_freep) struct sk_state *st = NULL;
+	_cleanup_(sk_cgroup_freep) struct sk_cgroup *cg = NULL;
+
+	if (open_container(g, id, &dirfd, &st, err) < 0)
+		return -1;
+	if (all && st->cgroup && sk_cgroup_load(st->cgroup, &cg, err) == 0)
+		return sk_cgroup_kill(cg, sig, err);
+	if (all)
+		sk_err_clear(err);
+	if (sk_state_status(st) == SK_STATUS_STOPPED)
+		return sk_fail(err, 0, "container not running");
+	pidfd = pidfd_for(st, err);
+	if (pidfd < 0) {
+		sk_err_clear(err);
+		return sk_fail(err, ESRCH, "container not running");
+	}
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		return sk_fail(err, errno, "kill container \"%s\"", id);
+	return 0;
+}
+
+/* Waits up to timeout_ms for the process behind pidfd to exit. */
+static bool wait_exit(int pidfd, int timeout_ms)
+{
+	struct pollfd p = { pidfd, POLLIN, 0 };
+	return poll(&p, 1, timeout_ms) == 1;
+}
+
+static int delete_locked(const struct sk_global *g, int dirfd, struct sk_state *st, bool force,
+			 struct sk_err *err)
+{
+	enum sk_status s = sk_state_status(st);
+	_cleanup_(sk_cgroup_freep) struct sk_cgroup *cg = NULL;
+
+	if ((s == SK_STATUS_RUNNING || s == SK_STATUS_PAUSED) && !force)
+		return sk_fail(err, 0, "cannot delete container %s that is not stopped: %s", st->id,
+			       sk_status_name(s));
+	if (st->cgroup && sk_cgroup_load(st->cgroup, &cg, err) < 0)
+		return sk_wrap(err, "delete container \"%s\"", st->id);
+	if (s != SK_STATUS_STOPPED && st->pid > 0) {
+		_cleanup_close_ int pidfd = pidfd_for(st, err);
+		if (pidfd < 0) {
+			sk_err_clear(err);
+		} else {
+			if (s == SK_STATUS_PAUSED && cg && sk_cgroup_freeze(cg, false, err) < 0)
+				sk_err_clear(err); /* SIGKILL still works; destroy thaws too */
+			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			if (!wait_exit(pidfd, 10000))
+				return sk_fail(err, ETIMEDOUT, "container \"%s\" did not die after SIGKILL",
+					       st->id);
+		}
+	}
+	if (cg && sk_cgroup_destroy(cg, err) < 0)
+		return sk_wrap(err, "delete container \"%s\"", st->id);
+	run_hooks_warn(g, dirfd, st, SK_HOOK_POSTSTOP, SK_STATUS_STOPPED);
+	return sk_state_dir_remove(g->root, st->id, err);
+}
+
+int sk_container_delete(const struct sk_global *g, const char *id, bool force,
+			struct sk_err *err)
+{
+	_cleanup_close_ int dirfd = -1;
+	_cleanup_(sk_state_freep) struct sk_state *st = NULL;
+
+	if (sk_id_validate(id, err) < 0 || sk_state_dir_open(g->root, id, &dirfd, err) < 0)
+		return -1;
+	if (sk_state_read(dirfd, &st, err) < 0) {
+		/* A create killed before it wrote its state: nothing runs, only remove the dir. */
+		if (!force)
+			return sk_wrap(err, "container \"%s\"", id);
+		sk_err_clear(err);
+		return sk_state_dir_remove(g->root, id, err);
+	}
+	return delete_locked(g, dirfd, st, force, err);
+}
+
+int sk_container_run(const struct sk_global *g, const struct sk_create_opts *o, bool detach,
+		     bool keep, int *ret_status, struct sk_err *err)
+{
+	struct sk_create_opts fo = *o;
+	struct sk_fg fg = { .sigfd = -1 };
+	_cleanup_close_ int pty = -1;
+	pid_t pid = 0;
+	int ret = -1;
+
+	*ret_status = 0;
+	if (detach) {
+		if (create_internal(g, o, NULL, NULL, err) < 0)
+			return -1;
+		if (sk_container_start(g, o->id, err) == 0)
+			return 0;
+		struct sk_err ignored = { 0 };
+		sk_container_delete(g, o->id, true, &ignored);
+		sk_err_clear(&ignored);
+		return -1;
+	}
+	fo.foreground = true;
+	if (sk_fg_begin(&fg, err) < 0)
+		return -1;
+	if (create_internal(g, &fo, &pid, &pty, err) < 0)
+		goto out;
+	if (sk_container_start(g, o->id, err) < 0 || sk_fg_wait(&fg, pid, pty, ret_status, err) < 0) {
+		struct sk_err ignored = { 0 };
+		sk_container_delete(g, o->id, true, &ignored);
+		sk_err_clear(&ignored);
+		goto out;
+	}
+	ret = 0;
+	if (!keep && sk_container_delete(g, o->id, true, err) < 0)
+		ret = -1;
+out:
+	sk_fg_end(&fg);
+	return ret;
+}

@@ -1,1 +1,174 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Root filesystem setup, in order: the host's mounts become slaves (nothing we do leaks back),
+ * the rootfs is bound onto itself (pivot_root needs a mount point), config mounts go on in
+ * order, then /dev, sysctl, masking, and the pivot. Writes into /proc go through the
+ * container's own procfs after checking it is one (CVE-2019-19921).
+ */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "cleanup.h"
+#include "devices.h"
+#include "fs.h"
+#include "mount.h"
+#include "rootfs.h"
+
+static bool dev_is_bind(const struct sk_spec *spec)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (!strcmp(spec->mounts[i].destination, "/dev") && spec->mounts[i].bind)
+			return true;
+	return false;
+}
+
+/* Namespaced sysctls only; net.* needs the container's own network namespace. */
+static int sysctl_allowed(const struct sk_rootfs *r, const char *key, struct sk_err *err)
+{
+	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+					   "kernel.sem", "kernel.shmall", "kernel.shmmax",
+					   "kernel.shmmni", "kernel.shm_rmid_forced" };
+	const struct sk_linux *l = &r->spec->linux_;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ipc); i++)
+		if (!strcmp(key, ipc[i]) && l->ns[SK_NS_IPC].present)
+			return 0;
+	if (!strncmp(key, "fs.mqueue.", 10) && l->ns[SK_NS_IPC].present)
+		return 0;
+	if (!strncmp(key, "net.", 4) && r->netns)
+		return 0;
+	if ((!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname")) &&
+	    l->ns[SK_NS_UTS].present)
+		return 0;
+	return sk_fail(err, EPERM, "sysctl %s is not namespaced or the container does not have "
+			       "its own namespace for it", key);
+}
+
+static int apply_sysctl(const struct sk_rootfs *r, struct sk_err *err)
+{
+	const struct sk_linux *l = &r->spec->linux_;
+
+	for (size_t i = 0; i < l->n_sysctl; i++) {
+		const char *key = l->sysctl[i].key, *val = l->sysctl[i].value;
+		struct statfs sfs;
+		if (sysctl_allowed(r, key, err) < 0)
+			return -1;
+		_cleanup_free_ char *path = NULL;
+		if (asprintf(&path, "/proc/sys/%s", key) < 0)
+			return sk_fail(err, ENOMEM, "sysctl %s", key);
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (strstr(path, "/../") || strstr(path, "//"))
+			return sk_fail(err, EINVAL, "invalid sysctl key %s", key);
+		_cleanup_close_ int fd = sk_open_in_root(r->root_fd, path, O_WRONLY | O_NOFOLLOW, 0,
+							 err);
+		if (fd < 0)
+			return sk_wrap(err, "sysctl %s", key);
+		if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+			return sk_fail(err, EXDEV, "sysctl %s: %s is not on procfs", key, path);
+		if (write(fd, val, strlen(val)) < 0)
+			return sk_fail(err, errno, "write %s to sysctl %s", val, key);
+	}
+	return 0;
+}
+
+int sk_rootfs_prepare(struct sk_rootfs *r, struct sk_err *err)
+{
+	const struct sk_spec *spec = r->spec;
+	unsigned long prop = spec->linux_.rootfs_propagation;
+	struct sk_mount_ctx mctx;
+	bool has_dev = false;
+
+	/* Slave (or what rootfsPropagation asks) recursively, so our mounts never reach the host. */
+	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+		return sk_fail(err, errno, "set propagation of / in the container's mount namespace");
+	if (mount(r->path, r->path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return sk_fail(err, errno, "bind mount rootfs %s on itself", r->path);
+	r->root_fd = open(r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->root_fd < 0)
+		return sk_fail(err, errno, "open rootfs %s", r->path);
+	mctx = (struct sk_mount_ctx){ r->root_fd, r->userns, r->cgroupns };
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		if (sk_mount_apply(&mctx, &spec->mounts[i], err) < 0)
+			return sk_wrap(err, "mounts[%zu]", i);
+		has_dev |= !strcmp(spec->mounts[i].destination, "/dev");
+	}
+	if (sk_devices_create(r->root_fd, spec, r->userns, has_dev && !dev_is_bind(spec), err) < 0)
+		return -1;
+	if (has_dev && !dev_is_bind(spec) && sk_devices_symlinks(r->root_fd, err) < 0)
+		return -1;
+	return apply_sysctl(r, err);
+}
+
+int sk_rootfs_protect(struct sk_rootfs *r, struct sk_err *err)
+{
+	const struct sk_linux *l = &r->spec->linux_;
+
+	if (l->n_masked_paths) {
+		_cleanup_close_ int devnull = sk_devnull_open_verified(err);
+		if (devnull < 0 ||
+		    sk_mask_paths(r->root_fd, l->masked_paths, l->n_masked_paths, devnull, err) < 0)
+			return -1;
+	}
+	return sk_readonly_paths(r->root_fd, l->readonly_paths, l->n_readonly_paths, err);
+}
+
+static int remount_root_readonly(struct sk_err *err)
+{
+	struct statvfs sv;
+	unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+
+	if (statvfs("/", &sv) < 0)
+		return sk_fail(err, errno, "statvfs /");
+	if (sv.f_flag & ST_NOSUID)
+		flags |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV)
+		flags |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		flags |= MS_NOEXEC;
+	if (mount(NULL, "/", NULL, flags, NULL) < 0)
+		return sk_fail(err, errno, "remount / read-only");
+	return 0;
+}
+
+int sk_rootfs_pivot(struct sk_rootfs *r, bool no_pivot, struct sk_err *err)
+{
+	unsigned long prop = r->spec->linux_.rootfs_propagation;
+
+	if (fchdir(r->root_fd) < 0)
+		return sk_fail(err, errno, "chdir to rootfs %s", r->path);
+	if (no_pivot) {
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			return sk_fail(err, errno, "move rootfs %s to /", r->path);
+		if (chroot(".") < 0)
+			return sk_fail(err, errno, "chroot to rootfs %s", r->path);
+	} else {
+		/* pivot_root(".", ".") stacks the old root on the new one; detaching it after
+		 * making it a slave leaves the host's mounts untouched. */
+		if (syscall(SYS_pivot_root, ".", ".") < 0)
+			return sk_fail(err, errno, "pivot_root to rootfs %s", r->path);
+		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			return sk_fail(err, errno, "make the old root a slave");
+		if (umount2(".", MNT_DETACH) < 0)
+			return sk_fail(err, errno, "detach the old root");
+	}
+	if (chdir("/") < 0)
+		return sk_fail(err, errno, "chdir /");
+	closep(&r->root_fd);
+	r->root_fd = -1;
+	if (r->spec->root.readonly && remount_root_readonly(err) < 0)
+		return -1;
+	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return sk_fail(err, errno, "set rootfs propagation");
+	return 0;
+}

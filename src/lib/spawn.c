@@ -1,1 +1,202 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Parent side of create. One clone3 puts the container process into its new namespaces and
+ * (on cgroup v2) its cgroup at once; joined namespaces, time offsets and user namespaces that
+ * must follow a join take the "stage" path, where the child does setns/unshare/fork itself.
+ */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "child.h"
+#include "cleanup.h"
+#include "hooks.h"
+#include "ns.h"
+#include "spawn.h"
+#include "sync.h"
+#include "terminal.h"
+
+static pid_t do_clone3(uint64_t flags, int cgroup_fd)
+{
+	struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == EOPNOTSUPP || errno == EBUSY))
+		return do_clone3(flags, -1); /* old kernel or busy v2 leaf: cgroup_enter does it */
+	return pid;
+}
+
+static bool has_hooks(const struct sk_spec *spec)
+{
+	return spec->hooks[SK_HOOK_PRESTART].n || spec->hooks[SK_HOOK_CREATE_RUNTIME].n ||
+	       spec->hooks[SK_HOOK_CREATE_CONTAINER].n || spec->hooks[SK_HOOK_START_CONTAINER].n;
+}
+
+static int listen_fds(void)
+{
+	const char *v = getenv("LISTEN_FDS");
+	int n = v ? atoi(v) : 0;
+	return n > 0 && n < 1024 ? n : 0;
+}
+
+static int run_runtime_hooks(struct sk_spawn *sp, int sock, struct sk_err *err)
+{
+	_cleanup_free_ char *json = NULL;
+
+	if (sk_state_oci_json(sp->st, SK_STATUS_CREATING, &json, err) < 0)
+		return -1;
+	if (sk_hooks_run(&sp->spec->hooks[SK_HOOK_PRESTART], SK_HOOK_PRESTART, json, err) < 0 ||
+	    sk_hooks_run(&sp->spec->hooks[SK_HOOK_CREATE_RUNTIME], SK_HOOK_CREATE_RUNTIME, json,
+			 err) < 0)
+		return -1;
+	return sk_sync_send(sock, SYNC_HOOKS_DONE, 0, json, -1, err);
+}
+
+/* The sync loop: answers the child's requests until READY. */
+static int sync_loop(struct sk_spawn *sp, int sock, pid_t *stage_pid, struct sk_err *err)
+{
+	for (;;) {
+		enum sk_sync_type type;
+		int32_t value;
+		int fd = -1;
+		if (sk_sync_recv(sock, &type, &value, &fd, NULL, err) < 0)
+			return -1;
+		switch (type) {
+		case SYNC_USERNS_READY:
+			if (sk_ns_write_id_maps(*stage_pid, &sp->spec->linux_, err) < 0 ||
+			    sk_sync_send(sock, SYNC_USERNS_DONE, 0, NULL, -1, err) < 0)
+				return -1;
+			break;
+		case SYNC_PID:
+			/* The stage forked the init and exits: reap it, follow the init. */
+			waitpid(*stage_pid, NULL, 0);
+			*stage_pid = 0;
+			sp->st->pid = value;
+			break;
+		case SYNC_PTY:
+			if (sp->o->console_socket) {
+				int r = sk_console_socket_send(sp->o->console_socket, fd, err);
+				close(fd);
+				if (r < 0)
+					return -1;
+			} else {
+				sp->pty_master = fd;
+			}
+			break;
+		case SYNC_HOOKS:
+			if (run_runtime_hooks(sp, sock, err) < 0)
+				return -1;
+			break;
+		case SYNC_READY:
+			return 0;
+		default:
+			if (fd >= 0)
+				close(fd);
+			return sk_fail(err, EPROTO, "unexpected sync message %s", sk_sync_name(type));
+		}
+	}
+}
+
+static void kill_and_reap(pid_t stage, pid_t init)
+{
+	if (init > 0)
+		kill(init, SIGKILL);
+	if (stage > 0) {
+		kill(stage, SIGKILL);
+		waitpid(stage, NULL, 0);
+	}
+	if (init > 0 && init != stage)
+		waitpid(init, NULL, 0); /* ours in the fast path; else reaped by our subreaper */
+}
+
+static int make_fifo(struct sk_spawn *sp, struct sk_err *err)
+{
+	const struct sk_linux *l = &sp->spec->linux_;
+	if (mkfifoat(sp->state_dirfd, "exec.fifo", 0622) < 0)
+		return sk_fail(err, errno, "create exec.fifo");
+	/* Mode 0622 survives the umask only if set explicitly. */
+	if (fchmodat(sp->state_dirfd, "exec.fifo", 0622, 0) < 0)
+		return sk_fail(err, errno, "chmod exec.fifo");
+	if (l->ns[SK_NS_USER].present &&
+	    fchownat(sp->state_dirfd, "exec.fifo", sk_ns_host_uid(l, 0), sk_ns_host_gid(l, 0), 0) < 0)
+		return sk_fail(err, errno, "chown exec.fifo");
+	return 0;
+}
+
+int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
+{
+	const struct sk_linux *l = &sp->spec->linux_;
+	int fds[SK_NS_MAX], sv[2];
+	int new_flags = sk_ns_new_flags(l);
+	pid_t pid, stage_pid = 0;
+	struct sk_child_ctx c = {
+		.spec = sp->spec, .id = sp->st->id, .bundle = sp->st->bundle,
+		.rootfs = sp->st->rootfs, .state_dirfd = sp->state_dirfd,
+		.no_pivot = sp->o->no_pivot, .no_new_keyring = sp->o->no_new_keyring,
+		.listen_fds = listen_fds(), .send_pty = sp->spec->process->terminal,
+		.hooks = has_hooks(sp->spec),
+	};
+
+	sp->pty_master = -1;
+	c.n_keep_fds = sp->o->preserve_fds + c.listen_fds;
+	if (make_fifo(sp, err) < 0)
+		return -1;
+	if (sk_ns_open_paths(l, fds, err) < 0)
+		return -1;
+	memcpy(c.ns_fds, fds, sizeof(fds));
+	c.stage = sk_ns_any_path(fds) ||
+		  ((new_flags & CLONE_NEWTIME) && (l->time_boottime.present || l->time_monotonic.present));
+	if (c.stage)
+		c.unshare_flags = new_flags;
+	else
+		c.cgroupns_unshare = new_flags & CLONE_NEWCGROUP;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		sk_ns_close_fds(fds);
+		return sk_fail(err, errno, "socketpair");
+	}
+	c.sync_fd = sv[1];
+	pid = do_clone3(c.stage ? 0 : (uint64_t)(new_flags & ~CLONE_NEWCGROUP),
+			sk_cgroup_v2_fd(sp->cg));
+	if (pid == 0) {
+		close(sv[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		sk_child_main(&c);
+	}
+	close(sv[1]);
+	sk_ns_close_fds(fds);
+	if (pid < 0) {
+		close(sv[0]);
+		return sk_fail(err, errno, "clone3 the container process");
+	}
+	stage_pid = c.stage ? pid : 0;
+	sp->st->pid = pid;
+	if (!c.stage && (new_flags & CLONE_NEWUSER) && sk_ns_write_id_maps(pid, l, err) < 0)
+		goto fail;
+	if (sk_cgroup_enter(sp->cg, pid, err) < 0)
+		goto fail;
+	if (sk_sync_send(sv[0], SYNC_GO, 0, NULL, -1, err) < 0 || sync_loop(sp, sv[0], &stage_pid, err) < 0)
+		goto fail;
+	close(sv[0]);
+	sp->st->pid_start = sk_proc_start_time(sp->st->pid);
+	return 0;
+fail:
+	close(sv[0]);
+	kill_and_reap(stage_pid, sp->st->pid);
+	if (sp->pty_master >= 0)
+		closep(&sp->pty_master), sp->pty_master = -1;
+	return -1;
+}
