@@ -214,18 +214,21 @@ teardown_bundle() {
 		runtime delete -f "$id" >/dev/null 2>&1 || runtime kill "$id" KILL >/dev/null 2>&1 || true
 		runtime delete -f "$id" >/dev/null 2>&1 || true
 	done
-	local problems=""
-	problems+="$(leftover_processes)"
-	problems+="$(leftover_state)"
-	problems+="$(leftover_mounts)"
-	for id in $ids; do
-		problems+="$(leftover_cgroups "$id")"
-	done
+	local problems
+	# Every id of this test starts with $ID (see new_id), even ones whose state is gone.
+	problems="$(
+		leftover_processes
+		leftover_state
+		leftover_mounts
+		leftover_cgroups "$ID*"
+	)"
 	if [ -n "$problems" ]; then
 		echo "# leftovers after test:" >&2
 		echo "$problems" >&2
 		kill_leftover_processes
 		umount_leftovers
+		rmdir_leftover_cgroups
+		[ -n "${SKIFF_TEST_KEEP:-}" ] || rm -rf "$TEST_DIR" 2>/dev/null
 		return 1
 	fi
 	rm -rf "$TEST_DIR"
@@ -249,7 +252,7 @@ leftover_mounts() {
 leftover_cgroups() {
 	local id="$1"
 	find /sys/fs/cgroup/ -mindepth 1 -maxdepth 6 -type d -name "$id" 2>/dev/null |
-		sed 's/^/cgroup: /' || true
+		sort -u | sed 's/^/cgroup: /' || true
 }
 
 # The pids of processes belonging to this test: the container processes carry SKIFF_TEST_TAG
@@ -266,7 +269,11 @@ test_pids() {
 			continue
 		fi
 		[ "$(readlink "$p/ns/mnt" 2>/dev/null)" != "$myns" ] || continue
-		if grep -qsF "$TEST_DIR" "$p/mountinfo" 2>/dev/null; then
+		# Field 4 is the root of the mount in its filesystem: the bundle's rootfs for a
+		# container's /. (Field 5, the mount point, would also match host mounts that
+		# propagated into other namespaces.)
+		if awk -v d="$TEST_DIR" 'index($4, d) == 1 { f = 1 } END { exit !f }' \
+			"$p/mountinfo" 2>/dev/null; then
 			echo "$pid"
 		fi
 	done
@@ -283,10 +290,19 @@ leftover_processes() {
 }
 
 kill_leftover_processes() {
-	local pid
+	local pid i
 	for pid in $(test_pids); do
 		kill -9 "$pid" 2>/dev/null || true
 	done
+	for i in $(seq 50); do
+		[ -z "$(test_pids)" ] && break
+		sleep 0.1
+	done
+}
+
+rmdir_leftover_cgroups() {
+	find /sys/fs/cgroup/ -mindepth 1 -maxdepth 6 -depth -type d -name "$ID*" \
+		-exec rmdir {} \; 2>/dev/null || true
 }
 
 umount_leftovers() {
@@ -298,11 +314,13 @@ umount_leftovers() {
 
 # assert_no_leftovers ID: after a failed create, nothing of ID may remain.
 assert_no_leftovers() {
-	local id="$1" problems=""
-	problems+="$( [ -e "$ROOT/$id" ] && echo "state: $ROOT/$id is still there")"
-	problems+="$(leftover_cgroups "$id")"
-	problems+="$(leftover_mounts)"
-	problems+="$(leftover_processes)"
+	local id="$1" problems
+	problems="$(
+		[ ! -e "$ROOT/$id" ] || echo "state: $ROOT/$id is still there"
+		leftover_cgroups "$id"
+		leftover_mounts
+		leftover_processes
+	)"
 	if [ -n "$problems" ]; then
 		echo "leftovers of $id:" >&2
 		echo "$problems" >&2
