@@ -16,11 +16,11 @@
 #include "mntopt.h"
 #include "spec.h"
 
-#define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LIST(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static const struct sk_opt features_opts[] = {
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 /* The same small sticky-error DSL over yajl_gen as spec.c. */
@@ -28,11 +28,11 @@ struct gen {
 	yajl_gen g;
 	bool bad;
 };
-#define Y(call) ((void)(G->bad = G->bad || (call) != yajl_gen_status_ok))
-#define STR(s) Y(yajl_gen_string(G->g, (const unsigned char *)(s), strlen(s)))
-#define MAP(key) (STR(key), Y(yajl_gen_map_open(G->g)))
-#define END_MAP Y(yajl_gen_map_close(G->g))
-#define KV_STR(k, v) (STR(k), STR(v))
+#define Y(call)	      ((void)(G->bad = G->bad || (call) != yajl_gen_status_ok))
+#define STR(s)	      Y(yajl_gen_string(G->g, (const unsigned char *)(s), strlen(s)))
+#define MAP(key)      (STR(key), Y(yajl_gen_map_open(G->g)))
+#define END_MAP	      Y(yajl_gen_map_close(G->g))
+#define KV_STR(k, v)  (STR(k), STR(v))
 #define KV_BOOL(k, v) (STR(k), Y(yajl_gen_bool(G->g, (v))))
 #define ENABLED(k, v) (MAP(k), KV_BOOL("enabled", (v)), END_MAP)
 
@@ -61,8 +61,8 @@ static void gen_capabilities(struct gen *G)
 
 static void gen_seccomp(struct gen *G)
 {
-	static const char *const flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-					     "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL };
+	static const char *const flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+					    "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL};
 
 	MAP("seccomp");
 	KV_BOOL("enabled", true);
@@ -76,9 +76,9 @@ static void gen_seccomp(struct gen *G)
 	kv_strs(G, "archs",
 		LIST("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
 		     "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
-		     "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE",
-		     "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X32",
-		     "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"));
+		     "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
+		     "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
+		     "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"));
 	kv_strs(G, "knownFlags", flags);
 	kv_strs(G, "supportedFlags", flags);
 	END_MAP;
@@ -87,8 +87,7 @@ static void gen_seccomp(struct gen *G)
 static void gen_linux(struct gen *G)
 {
 	MAP("linux");
-	kv_strs(G, "namespaces",
-		LIST("cgroup", "ipc", "mount", "network", "pid", "user", "uts"));
+	kv_strs(G, "namespaces", LIST("cgroup", "ipc", "mount", "network", "pid", "user", "uts"));
 	gen_capabilities(G);
 	MAP("cgroup");
 	KV_BOOL("v1", true);
@@ -110,7 +109,7 @@ static void gen_linux(struct gen *G)
 static int features_print(struct sk_err *err)
 {
 	const struct scmp_version *v = seccomp_version();
-	struct gen gen = { .g = yajl_gen_alloc(NULL) }, *G = &gen;
+	struct gen gen = {.g = yajl_gen_alloc(NULL)}, *G = &gen;
 	const unsigned char *buf;
 	char version[48];
 	size_t len;
@@ -146,7 +145,7 @@ static int features_print(struct sk_err *err)
 
 static int features_run(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = features_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = features_opts, .argc = argc, .argv = argv, .index = 1};
 	const char *arg;
 	int id, ret = -1;
 
@@ -166,12 +165,12 @@ out:
 }
 
 const struct sk_cmd sk_cmd_features = {
-	.name = "features",
-	.summary = "show the features this runtime implements",
-	.usage = "usage: skiff features\n\n"
-		 "Prints the runtime-spec features document as JSON: accepted OCI versions,\n"
-		 "hooks, mount options, namespaces, capabilities, cgroup and seccomp support.\n\n"
-		 "options:\n"
-		 "   --help, -h   show this help\n",
-	.run = features_run,
+    .name = "features",
+    .summary = "show the features this runtime implements",
+    .usage = "usage: skiff features\n\n"
+	     "Prints the runtime-spec features document as JSON: accepted OCI versions,\n"
+	     "hooks, mount options, namespaces, capabilities, cgroup and seccomp support.\n\n"
+	     "options:\n"
+	     "   --help, -h   show this help\n",
+    .run = features_run,
 };

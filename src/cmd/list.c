@@ -10,15 +10,15 @@
 enum { OPT_FORMAT = 1, OPT_QUIET };
 
 static const struct sk_opt list_opts[] = {
-	{ "format", 'f', true, OPT_FORMAT },
-	{ "quiet", 'q', false, OPT_QUIET },
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    {"format", 'f', true, OPT_FORMAT},
+    {"quiet", 'q', false, OPT_QUIET},
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 static int list_run(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = list_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = list_opts, .argc = argc, .argv = argv, .index = 1};
 	bool json = false, quiet = false;
 	const char *arg;
 	int id, ret = -1;
@@ -31,7 +31,8 @@ static int list_run(const struct sk_global *g, int argc, char **argv, struct sk_
 			} else if (strcmp(arg, "table") == 0) {
 				json = false;
 			} else {
-				sk_fail(err, 0, "invalid format option \"%s\" (table or json)", arg);
+				sk_fail(err, 0, "invalid format option \"%s\" (table or json)",
+					arg);
 				goto out;
 			}
 			break;
@@ -52,14 +53,14 @@ out:
 }
 
 const struct sk_cmd sk_cmd_list = {
-	.name = "list",
-	.summary = "list the containers",
-	.usage = "usage: skiff list [options]\n\n"
-		 "Lists the containers under --root with their pid, status, bundle, creation\n"
-		 "time and owner.\n\n"
-		 "options:\n"
-		 "   --format, -f table|json   output format (default table)\n"
-		 "   --quiet, -q               print only the container ids\n"
-		 "   --help, -h                show this help\n",
-	.run = list_run,
+    .name = "list",
+    .summary = "list the containers",
+    .usage = "usage: skiff list [options]\n\n"
+	     "Lists the containers under --root with their pid, status, bundle, creation\n"
+	     "time and owner.\n\n"
+	     "options:\n"
+	     "   --format, -f table|json   output format (default table)\n"
+	     "   --quiet, -q               print only the container ids\n"
+	     "   --help, -h                show this help\n",
+    .run = list_run,
 };

@@ -19,13 +19,13 @@
 enum { OPT_BUNDLE = 1, OPT_ROOTLESS };
 
 static const struct sk_opt spec_opts[] = {
-	{ "bundle", 'b', true, OPT_BUNDLE },
-	{ "rootless", 0, false, OPT_ROOTLESS },
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    {"bundle", 'b', true, OPT_BUNDLE},
+    {"rootless", 0, false, OPT_ROOTLESS},
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
-#define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LIST(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 struct mount_def {
 	const char *destination, *type, *source;
@@ -33,46 +33,37 @@ struct mount_def {
 };
 
 static const struct mount_def default_mounts[] = {
-	{ "/proc", "proc", "proc", NULL },
-	{ "/dev", "tmpfs", "tmpfs", LIST("nosuid", "strictatime", "mode=755", "size=65536k") },
-	{ "/dev/pts", "devpts", "devpts",
-	  LIST("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5") },
-	{ "/dev/shm", "tmpfs", "shm", LIST("nosuid", "noexec", "nodev", "mode=1777", "size=65536k") },
-	{ "/dev/mqueue", "mqueue", "mqueue", LIST("nosuid", "noexec", "nodev") },
-	{ "/sys", "sysfs", "sysfs", LIST("nosuid", "noexec", "nodev", "ro") },
-	{ "/sys/fs/cgroup", "cgroup", "cgroup", LIST("nosuid", "noexec", "nodev", "relatime", "ro") },
+    {"/proc", "proc", "proc", NULL},
+    {"/dev", "tmpfs", "tmpfs", LIST("nosuid", "strictatime", "mode=755", "size=65536k")},
+    {"/dev/pts", "devpts", "devpts",
+     LIST("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")},
+    {"/dev/shm", "tmpfs", "shm", LIST("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
+    {"/dev/mqueue", "mqueue", "mqueue", LIST("nosuid", "noexec", "nodev")},
+    {"/sys", "sysfs", "sysfs", LIST("nosuid", "noexec", "nodev", "ro")},
+    {"/sys/fs/cgroup", "cgroup", "cgroup", LIST("nosuid", "noexec", "nodev", "relatime", "ro")},
 };
 
 /* A user namespace may not mount a fresh sysfs without a network namespace of its own. */
-static const struct mount_def rootless_sys = { "/sys", "none", "/sys",
-					       LIST("rbind", "nosuid", "noexec", "nodev", "ro") };
+static const struct mount_def rootless_sys = {"/sys", "none", "/sys",
+					      LIST("rbind", "nosuid", "noexec", "nodev", "ro")};
 
-static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
-					    NULL };
-
-/* Paths of /proc and /sys that leak host information or allow host-wide changes. */
-static const char *const masked_paths[] = {
-	"/proc/acpi",	     "/proc/asound",	"/proc/kcore",	     "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-	"/sys/firmware",     "/proc/scsi",	"/sys/devices/virtual/powercap", NULL,
-};
-static const char *const readonly_paths[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-					      "/proc/sysrq-trigger", NULL };
+static const char *const default_caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+					   NULL};
 
 /* A tiny DSL over yajl_gen with a sticky error: after a failure every step is a no-op. */
 struct gen {
 	yajl_gen g;
 	bool bad;
 };
-#define Y(call) ((void)(G->bad = G->bad || (call) != yajl_gen_status_ok))
-#define STR(s) Y(yajl_gen_string(G->g, (const unsigned char *)(s), strlen(s)))
-#define OBJ Y(yajl_gen_map_open(G->g))
-#define MAP(key) (STR(key), OBJ)
-#define ARR(key) (STR(key), Y(yajl_gen_array_open(G->g)))
-#define END_MAP Y(yajl_gen_map_close(G->g))
-#define END_ARR Y(yajl_gen_array_close(G->g))
-#define KV_STR(k, v) (STR(k), STR(v))
-#define KV_INT(k, v) (STR(k), Y(yajl_gen_integer(G->g, (v))))
+#define Y(call)	      ((void)(G->bad = G->bad || (call) != yajl_gen_status_ok))
+#define STR(s)	      Y(yajl_gen_string(G->g, (const unsigned char *)(s), strlen(s)))
+#define OBJ	      Y(yajl_gen_map_open(G->g))
+#define MAP(key)      (STR(key), OBJ)
+#define ARR(key)      (STR(key), Y(yajl_gen_array_open(G->g)))
+#define END_MAP	      Y(yajl_gen_map_close(G->g))
+#define END_ARR	      Y(yajl_gen_array_close(G->g))
+#define KV_STR(k, v)  (STR(k), STR(v))
+#define KV_INT(k, v)  (STR(k), Y(yajl_gen_integer(G->g, (v))))
 #define KV_BOOL(k, v) (STR(k), Y(yajl_gen_bool(G->g, (v))))
 
 /* "key": [ strings ]; rootless drops uid= and gid= mount options, which name host ids. */
@@ -91,9 +82,10 @@ static void gen_process(struct gen *G)
 	KV_BOOL("terminal", true);
 	MAP("user"), KV_INT("uid", 0), KV_INT("gid", 0), END_MAP;
 	kv_strs(G, "args", LIST("sh"), false);
-	kv_strs(G, "env",
-		LIST("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"),
-		false);
+	kv_strs(
+	    G, "env",
+	    LIST("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"),
+	    false);
 	KV_STR("cwd", "/");
 	MAP("capabilities");
 	kv_strs(G, "bounding", default_caps, false);
@@ -126,15 +118,16 @@ static void gen_mounts(struct gen *G, bool rootless)
 
 static void gen_linux(struct gen *G, bool rootless)
 {
-	static const char *const ns_root[] = { "pid", "network", "ipc", "uts", "mount", "cgroup" };
-	static const char *const ns_rootless[] = { "pid", "ipc", "uts", "mount", "cgroup", "user" };
+	static const char *const ns_root[] = {"pid", "network", "ipc", "uts", "mount", "cgroup"};
+	static const char *const ns_rootless[] = {"pid", "ipc", "uts", "mount", "cgroup", "user"};
 	const char *const *ns = rootless ? ns_rootless : ns_root;
 
 	MAP("linux");
 	/* Container root is the calling user: the only mapping an unprivileged user may write. */
 	for (int i = 0; rootless && i < 2; i++) {
 		ARR(i == 0 ? "uidMappings" : "gidMappings"), OBJ, KV_INT("containerID", 0);
-		KV_INT("hostID", i == 0 ? geteuid() : getegid()), KV_INT("size", 1), END_MAP, END_ARR;
+		KV_INT("hostID", i == 0 ? geteuid() : getegid()), KV_INT("size", 1), END_MAP,
+		    END_ARR;
 	}
 	if (!rootless) {
 		/* No device access beyond the default devices. */
@@ -147,8 +140,16 @@ static void gen_linux(struct gen *G, bool rootless)
 		OBJ, KV_STR("type", ns[i]), END_MAP;
 	}
 	END_ARR;
-	kv_strs(G, "maskedPaths", masked_paths, false);
-	kv_strs(G, "readonlyPaths", readonly_paths, false);
+	/* Paths of /proc and /sys that leak host information or allow host-wide changes. */
+	kv_strs(G, "maskedPaths",
+		LIST("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+		     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+		     "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
+		     "/sys/devices/virtual/powercap"),
+		false);
+	kv_strs(G, "readonlyPaths",
+		LIST("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"),
+		false);
 	END_MAP;
 }
 
@@ -180,7 +181,7 @@ static int write_config(const char *bundle, const unsigned char *buf, size_t len
 
 static int spec_generate(const char *bundle, bool rootless, struct sk_err *err)
 {
-	struct gen gen = { .g = yajl_gen_alloc(NULL) }, *G = &gen;
+	struct gen gen = {.g = yajl_gen_alloc(NULL)}, *G = &gen;
 	const unsigned char *buf;
 	size_t len;
 	int ret;
@@ -207,7 +208,7 @@ static int spec_generate(const char *bundle, bool rootless, struct sk_err *err)
 
 static int spec_run(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = spec_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = spec_opts, .argc = argc, .argv = argv, .index = 1};
 	const char *bundle = ".", *arg;
 	bool rootless = false;
 	int id, ret = -1;
@@ -232,13 +233,13 @@ out:
 }
 
 const struct sk_cmd sk_cmd_spec = {
-	.name = "spec",
-	.summary = "create a new specification file (config.json)",
-	.usage = "usage: skiff spec [options]\n\n"
-		 "Writes a default config.json into the bundle: sh with a terminal in ./rootfs.\n\n"
-		 "options:\n"
-		 "   --bundle, -b DIR   the bundle directory (default: the current directory)\n"
-		 "   --rootless         a config for running as an unprivileged user\n"
-		 "   --help, -h         show this help\n",
-	.run = spec_run,
+    .name = "spec",
+    .summary = "create a new specification file (config.json)",
+    .usage = "usage: skiff spec [options]\n\n"
+	     "Writes a default config.json into the bundle: sh with a terminal in ./rootfs.\n\n"
+	     "options:\n"
+	     "   --bundle, -b DIR   the bundle directory (default: the current directory)\n"
+	     "   --rootless         a config for running as an unprivileged user\n"
+	     "   --help, -h         show this help\n",
+    .run = spec_run,
 };

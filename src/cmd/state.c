@@ -11,13 +11,13 @@
 #include "cleanup.h"
 
 static const struct sk_opt state_opts[] = {
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 static int state_run(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = state_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = state_opts, .argc = argc, .argv = argv, .index = 1};
 	_cleanup_free_ char *json = NULL;
 	const char *arg;
 	int id, ret = -1;
@@ -43,12 +43,12 @@ out:
 }
 
 const struct sk_cmd sk_cmd_state = {
-	.name = "state",
-	.summary = "output the state of a container",
-	.usage = "usage: skiff state <container-id>\n\n"
-		 "Prints the state of the container as JSON: ociVersion, id, pid, status,\n"
-		 "bundle, rootfs, created, owner and annotations.\n\n"
-		 "options:\n"
-		 "   --help, -h   show this help\n",
-	.run = state_run,
+    .name = "state",
+    .summary = "output the state of a container",
+    .usage = "usage: skiff state <container-id>\n\n"
+	     "Prints the state of the container as JSON: ociVersion, id, pid, status,\n"
+	     "bundle, rootfs, created, owner and annotations.\n\n"
+	     "options:\n"
+	     "   --help, -h   show this help\n",
+    .run = state_run,
 };

@@ -56,7 +56,7 @@ static char *id_quote(const char *id)
 }
 
 __attribute__((format(printf, 3, 4))) static int id_fail(struct sk_err *err, const char *id,
-								  const char *fmt, ...)
+							 const char *fmt, ...)
 {
 	_cleanup_free_ char *q = id_quote(id);
 	_cleanup_free_ char *reason = NULL;
@@ -86,10 +86,14 @@ int sk_id_validate(const char *id, struct sk_err *err)
 		if (id_char_ok(c))
 			continue;
 		if (c > 0x20 && c < 0x7f)
-			return id_fail(err, id, "character '%c' at offset %zu is not allowed "
-					   "(only A-Z a-z 0-9 _ . + -)", c, i);
-		return id_fail(err, id, "byte 0x%02x at offset %zu is not allowed "
-				   "(only A-Z a-z 0-9 _ . + -)", c, i);
+			return id_fail(err, id,
+				       "character '%c' at offset %zu is not allowed "
+				       "(only A-Z a-z 0-9 _ . + -)",
+				       c, i);
+		return id_fail(err, id,
+			       "byte 0x%02x at offset %zu is not allowed "
+			       "(only A-Z a-z 0-9 _ . + -)",
+			       c, i);
 	}
 	return 0;
 }

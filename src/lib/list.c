@@ -111,11 +111,11 @@ static int list_names(DIR *d, char ***ret, size_t *ret_n, struct sk_err *err)
 }
 
 /* Loads one container; 0 and *ret_st NULL when it is to be skipped. */
-static int load_entry(const struct sk_global *g, int root_fd, const char *name,
-		      struct entry *ret, struct sk_err *err)
+static int load_entry(const struct sk_global *g, int root_fd, const char *name, struct entry *ret,
+		      struct sk_err *err)
 {
 	_cleanup_close_ int fd = -1;
-	struct sk_err e = { 0 };
+	struct sk_err e = {0};
 	struct stat sb;
 
 	fd = openat(root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -161,7 +161,7 @@ static int list_load(const struct sk_global *g, struct listing *l, struct sk_err
 		return sk_fail(err, ENOMEM, "list containers");
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct entry e = { 0 };
+		struct entry e = {0};
 		if (load_entry(g, dirfd(d), names[i], &e, err) < 0) {
 			closedir(d);
 			return -1;
@@ -185,8 +185,8 @@ static size_t text_width(const char *s)
 
 static int print_table(const struct listing *l)
 {
-	static const char *const header[N_COLS] = { "ID",	"PID",	   "STATUS",
-						    "BUNDLE", "CREATED", "OWNER" };
+	static const char *const header[N_COLS] = {"ID",     "PID",	"STATUS",
+						   "BUNDLE", "CREATED", "OWNER"};
 	_cleanup_free_ const char **cells = calloc((l->n + 1) * N_COLS, sizeof(char *));
 	_cleanup_free_ char *pids = calloc(l->n + 1, 16);
 	size_t width[N_COLS];
@@ -248,7 +248,7 @@ static int print_json(const struct listing *l)
 
 int sk_container_list(const struct sk_global *g, bool json, bool quiet, struct sk_err *err)
 {
-	struct listing l = { 0 };
+	struct listing l = {0};
 	int r = 0;
 
 	if (list_load(g, &l, err) < 0) {

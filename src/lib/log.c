@@ -78,11 +78,21 @@ static char *text_line(const char *time, const char *level, const char *msg)
 	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
 		const char *esc = NULL;
 		switch (*p) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
 		default:
 			break;
 		}
@@ -133,7 +143,7 @@ static char *json_line(const char *time, const char *level, const char *msg)
 }
 
 static void log_v(const struct sk_log *log, const char *level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 static void log_v(const struct sk_log *log, const char *level, const char *fmt, va_list ap)
 {
 	_cleanup_free_ char *msg = NULL;

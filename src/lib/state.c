@@ -291,8 +291,7 @@ static yajl_gen_status gen_state(yajl_gen g, const struct sk_state *st)
 }
 
 /* Copies the generated text out of g, without yajl's final newline in beautify mode. */
-static int gen_take(yajl_gen g, yajl_gen_status s, const char *what, char **ret,
-		    struct sk_err *err)
+static int gen_take(yajl_gen g, yajl_gen_status s, const char *what, char **ret, struct sk_err *err)
 {
 	const unsigned char *buf;
 	size_t len;
@@ -460,8 +459,7 @@ static int take_string(yajl_val v, const char *key, char **dst, struct sk_err *e
 	return 0;
 }
 
-static int take_uint(yajl_val v, const char *key, long long max, long long *dst,
-		     struct sk_err *err)
+static int take_uint(yajl_val v, const char *key, long long max, long long *dst, struct sk_err *err)
 {
 	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 || YAJL_GET_INTEGER(v) > max)
 		return parse_fail(err, key, "expected an integer in range");

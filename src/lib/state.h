@@ -21,17 +21,17 @@ enum sk_status {
 
 struct sk_state {
 	char *id;
-	pid_t pid;			/* host pid of the container's init, 0 while creating */
-	unsigned long long pid_start;	/* field 22 of /proc/<pid>/stat: guards against pid reuse */
-	char *bundle;			/* absolute */
-	char *rootfs;			/* absolute */
-	char *created;			/* RFC 3339, UTC, nanoseconds */
+	pid_t pid;		      /* host pid of the container's init, 0 while creating */
+	unsigned long long pid_start; /* field 22 of /proc/<pid>/stat: guards against pid reuse */
+	char *bundle;		      /* absolute */
+	char *rootfs;		      /* absolute */
+	char *created;		      /* RFC 3339, UTC, nanoseconds */
 	uid_t owner;
 	struct sk_kv *annotations;
 	size_t n_annotations;
-	char *cgroup;			/* opaque text of the cgroup module (sk_cgroup_save) */
-	bool started;			/* `start` released the process */
-	bool paused;			/* frozen by `pause` */
+	char *cgroup; /* opaque text of the cgroup module (sk_cgroup_save) */
+	bool started; /* `start` released the process */
+	bool paused;  /* frozen by `pause` */
 	bool systemd_cgroup;
 };
 

@@ -11,7 +11,7 @@
 
 static void assert_valid(const char *id)
 {
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	assert_int_equal(sk_id_validate(id, &err), 0);
 	assert_null(err.msg);
 }
@@ -19,7 +19,7 @@ static void assert_valid(const char *id)
 /* Checks that id is refused and that the message contains want. */
 static void assert_invalid(const char *id, const char *want)
 {
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	assert_int_equal(sk_id_validate(id, &err), -1);
 	assert_non_null(err.msg);
 	if (!strstr(err.msg, want))
@@ -45,7 +45,7 @@ static void test_empty(void **state)
 {
 	(void)state;
 	assert_invalid("", "empty");
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	assert_int_equal(sk_id_validate(NULL, &err), -1);
 	sk_err_clear(&err);
 }
@@ -72,11 +72,12 @@ static void test_bad_chars(void **state)
 static void test_hostile_bytes_escaped(void **state)
 {
 	(void)state;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	assert_int_equal(sk_id_validate("x\ny", &err), -1);
-	assert_string_equal(err.msg, "invalid container id \"x\\x0ay\": byte 0x0a at offset 1 is not "
-				     "allowed (only A-Z a-z 0-9 _ . + -)");
+	assert_string_equal(err.msg,
+			    "invalid container id \"x\\x0ay\": byte 0x0a at offset 1 is not "
+			    "allowed (only A-Z a-z 0-9 _ . + -)");
 	sk_err_clear(&err);
 	assert_int_equal(sk_id_validate("\x1b[31m\"q\\", &err), -1);
 	assert_null(strchr(err.msg, '\x1b'));
@@ -94,7 +95,7 @@ static void test_too_long(void **state)
 	assert_invalid(id, "longer than 255 bytes");
 
 	/* The quoted id is cut short rather than copied whole into the message. */
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	sk_id_validate(id, &err);
 	assert_true(strlen(err.msg) < 200);
 	assert_non_null(strstr(err.msg, "...\""));
@@ -108,9 +109,12 @@ static void test_too_long(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_ids),   cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_dots),	   cmocka_unit_test(test_bad_chars),
-		cmocka_unit_test(test_hostile_bytes_escaped), cmocka_unit_test(test_too_long),
+	    cmocka_unit_test(test_good_ids),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_dots),
+	    cmocka_unit_test(test_bad_chars),
+	    cmocka_unit_test(test_hostile_bytes_escaped),
+	    cmocka_unit_test(test_too_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,11 +11,11 @@
 enum { O_BUNDLE = 1, O_DETACH, O_PID_FILE, O_FORMAT };
 
 static const struct sk_opt opts[] = {
-	{ "bundle", 'b', true, O_BUNDLE },
-	{ "detach", 'd', false, O_DETACH },
-	{ "pid-file", 0, true, O_PID_FILE },
-	{ "format", 'f', true, O_FORMAT },
-	{ NULL, 0, false, 0 },
+    {"bundle", 'b', true, O_BUNDLE},
+    {"detach", 'd', false, O_DETACH},
+    {"pid-file", 0, true, O_PID_FILE},
+    {"format", 'f', true, O_FORMAT},
+    {NULL, 0, false, 0},
 };
 
 struct result {
@@ -35,18 +35,25 @@ static void parse(struct result *r, bool stop, char **argv)
 	while (argv[argc])
 		argc++;
 	memset(r, 0, sizeof(*r));
-	r->p = (struct sk_opt_parser){ .opts = opts, .argc = argc, .argv = argv, .index = 1,
-				       .stop_at_positional = stop };
+	r->p = (struct sk_opt_parser){
+	    .opts = opts, .argc = argc, .argv = argv, .index = 1, .stop_at_positional = stop};
 	while ((id = sk_opt_next(&r->p, &arg, &r->err)) > 0) {
 		switch (id) {
-		case O_BUNDLE: r->bundle = arg; break;
-		case O_PID_FILE: r->pid_file = arg; break;
-		case O_FORMAT: r->format = arg; break;
+		case O_BUNDLE:
+			r->bundle = arg;
+			break;
+		case O_PID_FILE:
+			r->pid_file = arg;
+			break;
+		case O_FORMAT:
+			r->format = arg;
+			break;
 		case O_DETACH:
 			r->detach++;
 			r->detach_arg = arg;
 			break;
-		default: fail_msg("unexpected id %d", id);
+		default:
+			fail_msg("unexpected id %d", id);
 		}
 	}
 	r->rc = id;
@@ -58,7 +65,7 @@ static void done(struct result *r)
 	sk_err_clear(&r->err);
 }
 
-#define ARGV(...) ((char *[]){ "verb", __VA_ARGS__, NULL })
+#define ARGV(...) ((char *[]){"verb", __VA_ARGS__, NULL})
 
 static void check_bundle(char **argv, const char *want)
 {
@@ -233,7 +240,7 @@ static void test_stop_at_positional(void **state)
 static void test_opt_int(void **state)
 {
 	(void)state;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	long v = -1;
 
 	assert_int_equal(sk_opt_int("--preserve-fds", "3", 0, 100, &v, &err), 0);
@@ -254,11 +261,15 @@ static void test_opt_int(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_value_spellings), cmocka_unit_test(test_hyphenated_long),
-		cmocka_unit_test(test_bool),		cmocka_unit_test(test_unknown_flag),
-		cmocka_unit_test(test_missing_value),	cmocka_unit_test(test_double_dash),
-		cmocka_unit_test(test_interleaved),	cmocka_unit_test(test_stop_at_positional),
-		cmocka_unit_test(test_opt_int),
+	    cmocka_unit_test(test_value_spellings),
+	    cmocka_unit_test(test_hyphenated_long),
+	    cmocka_unit_test(test_bool),
+	    cmocka_unit_test(test_unknown_flag),
+	    cmocka_unit_test(test_missing_value),
+	    cmocka_unit_test(test_double_dash),
+	    cmocka_unit_test(test_interleaved),
+	    cmocka_unit_test(test_stop_at_positional),
+	    cmocka_unit_test(test_opt_int),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

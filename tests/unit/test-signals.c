@@ -12,7 +12,7 @@
 
 static int parse_ok(const char *s)
 {
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	int sig = -1;
 	if (sk_signal_parse(s, &sig, &err) < 0)
 		fail_msg("\"%s\" refused: %s", s, err.msg);
@@ -22,7 +22,7 @@ static int parse_ok(const char *s)
 
 static void assert_bad(const char *s, const char *want)
 {
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	int sig = -12345;
 	assert_int_equal(sk_signal_parse(s, &sig, &err), -1);
 	assert_int_equal(sig, -12345);
@@ -53,13 +53,12 @@ static void test_all_names(void **state)
 		const char *name;
 		int num;
 	} all[] = {
-		{ "HUP", 1 },	 { "INT", 2 },	   { "QUIT", 3 },    { "ILL", 4 },    { "TRAP", 5 },
-		{ "ABRT", 6 },	 { "IOT", 6 },	   { "BUS", 7 },     { "FPE", 8 },    { "KILL", 9 },
-		{ "USR1", 10 },	 { "SEGV", 11 },   { "USR2", 12 },   { "PIPE", 13 },  { "ALRM", 14 },
-		{ "TERM", 15 },	 { "STKFLT", 16 }, { "CHLD", 17 },   { "CLD", 17 },   { "CONT", 18 },
-		{ "STOP", 19 },	 { "TSTP", 20 },   { "TTIN", 21 },   { "TTOU", 22 },  { "URG", 23 },
-		{ "XCPU", 24 },	 { "XFSZ", 25 },   { "VTALRM", 26 }, { "PROF", 27 },  { "WINCH", 28 },
-		{ "IO", 29 },	 { "POLL", 29 },   { "PWR", 30 },    { "SYS", 31 },
+	    {"HUP", 1},	  {"INT", 2},	{"QUIT", 3},  {"ILL", 4},     {"TRAP", 5},    {"ABRT", 6},
+	    {"IOT", 6},	  {"BUS", 7},	{"FPE", 8},   {"KILL", 9},    {"USR1", 10},   {"SEGV", 11},
+	    {"USR2", 12}, {"PIPE", 13}, {"ALRM", 14}, {"TERM", 15},   {"STKFLT", 16}, {"CHLD", 17},
+	    {"CLD", 17},  {"CONT", 18}, {"STOP", 19}, {"TSTP", 20},   {"TTIN", 21},   {"TTOU", 22},
+	    {"URG", 23},  {"XCPU", 24}, {"XFSZ", 25}, {"VTALRM", 26}, {"PROF", 27},   {"WINCH", 28},
+	    {"IO", 29},	  {"POLL", 29}, {"PWR", 30},  {"SYS", 31},
 	};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		char buf[32];
@@ -117,10 +116,10 @@ static void test_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spellings),
-		cmocka_unit_test(test_all_names),
-		cmocka_unit_test(test_realtime),
-		cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_spellings),
+	    cmocka_unit_test(test_all_names),
+	    cmocka_unit_test(test_realtime),
+	    cmocka_unit_test(test_bad),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,26 +58,26 @@ static int teardown(void **state)
 }
 
 static struct sk_kv annotations[] = {
-	{ "org.example.key", "value \"quoted\"" },
-	{ "empty", "" },
+    {"org.example.key", "value \"quoted\""},
+    {"empty", ""},
 };
 
 static struct sk_state sample(void)
 {
 	struct sk_state st = {
-		.id = "c1",
-		.pid = 4242,
-		.pid_start = 123456789012ULL,
-		.bundle = "/b/bundle",
-		.rootfs = "/b/bundle/rootfs",
-		.created = "2026-11-21T23:30:10.123456789Z",
-		.owner = 1000,
-		.annotations = annotations,
-		.n_annotations = 2,
-		.cgroup = "{\"v\":2,\"path\":\"/x\"}",
-		.started = true,
-		.paused = false,
-		.systemd_cgroup = true,
+	    .id = "c1",
+	    .pid = 4242,
+	    .pid_start = 123456789012ULL,
+	    .bundle = "/b/bundle",
+	    .rootfs = "/b/bundle/rootfs",
+	    .created = "2026-11-21T23:30:10.123456789Z",
+	    .owner = 1000,
+	    .annotations = annotations,
+	    .n_annotations = 2,
+	    .cgroup = "{\"v\":2,\"path\":\"/x\"}",
+	    .started = true,
+	    .paused = false,
+	    .systemd_cgroup = true,
 	};
 	return st;
 }
@@ -92,7 +92,7 @@ static mode_t mode_of(const char *path)
 static void test_dir_create_open_remove(void **state)
 {
 	struct fixture *f = *state;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	int fd = -1, fd2 = -1;
 	char path[256];
 
@@ -141,7 +141,7 @@ static void test_dir_create_open_remove(void **state)
 static void test_open_missing(void **state)
 {
 	struct fixture *f = *state;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	int fd = -1;
 
 	/* Root itself missing, then root present but no such id. */
@@ -165,7 +165,7 @@ static void test_open_missing(void **state)
 static void test_round_trip(void **state)
 {
 	struct fixture *f = *state;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	struct sk_state st = sample(), *got = NULL;
 	char path[256];
 	int fd = -1;
@@ -204,7 +204,7 @@ static void test_round_trip(void **state)
 static void assert_parse_fails(const char *json, size_t len, const char *want)
 {
 	struct sk_state *st = NULL;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	assert_int_equal(sk_state_parse(json, len, &st, &err), -1);
 	assert_null(st);
 	assert_non_null(err.msg);
@@ -236,7 +236,8 @@ static void test_parse_bad(void **state)
 	BAD("{\"id\":\"x\",\"annotations\":{\"a\":1}}", "values must be strings");
 	BAD("{\"id\":\"x\",\"bundle\":{}}", "\"bundle\": expected a string");
 	BAD("{\"id\":\"x\"}\0{}", "NUL byte");
-	BAD("{\"id\":\"x\",\"a\":[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]}", "nested too deeply");
+	BAD("{\"id\":\"x\",\"a\":[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]}",
+	    "nested too deeply");
 
 	/* Deep nesting far beyond the limit, unterminated: refused without building a tree. */
 	size_t n = 1 << 20;
@@ -253,7 +254,7 @@ static void test_parse_lenient(void **state)
 	static const char json[] = "{\"future\":[1,{\"x\":null}],\"id\":\"old\",\"id\":\"new\","
 				   "\"bundle\":null,\"annotations\":{},\"cgroup\":\"c\"}";
 	struct sk_state *st = NULL;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	/* Unknown keys are skipped, the last duplicate wins, null strings are absent. */
 	assert_int_equal(sk_state_parse(json, sizeof(json) - 1, &st, &err), 0);
@@ -348,7 +349,7 @@ static void test_oci_json(void **state)
 {
 	(void)state;
 	struct sk_state st = sample();
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	char *json = NULL;
 
 	assert_int_equal(sk_state_oci_json(&st, SK_STATUS_RUNNING, &json, &err), 0);
@@ -367,7 +368,7 @@ static void test_cli_json(void **state)
 {
 	(void)state;
 	struct sk_state st = sample();
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	char *json = NULL;
 
 	st.n_annotations = 0;
@@ -411,12 +412,25 @@ static void test_rfc3339_now(void **state)
 	for (int i = 0; i < 30; i++) {
 		char c = now[i];
 		switch (i) {
-		case 4: case 7: assert_int_equal(c, '-'); break;
-		case 10: assert_int_equal(c, 'T'); break;
-		case 13: case 16: assert_int_equal(c, ':'); break;
-		case 19: assert_int_equal(c, '.'); break;
-		case 29: assert_int_equal(c, 'Z'); break;
-		default: assert_true(c >= '0' && c <= '9');
+		case 4:
+		case 7:
+			assert_int_equal(c, '-');
+			break;
+		case 10:
+			assert_int_equal(c, 'T');
+			break;
+		case 13:
+		case 16:
+			assert_int_equal(c, ':');
+			break;
+		case 19:
+			assert_int_equal(c, '.');
+			break;
+		case 29:
+			assert_int_equal(c, 'Z');
+			break;
+		default:
+			assert_true(c >= '0' && c <= '9');
 		}
 	}
 	free(now);
@@ -425,17 +439,17 @@ static void test_rfc3339_now(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_dir_create_open_remove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
-		cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test(test_parse_lenient),
-		cmocka_unit_test(test_proc_start_time),
-		cmocka_unit_test(test_status),
-		cmocka_unit_test(test_status_names),
-		cmocka_unit_test(test_oci_json),
-		cmocka_unit_test(test_cli_json),
-		cmocka_unit_test(test_rfc3339_now),
+	    cmocka_unit_test_setup_teardown(test_dir_create_open_remove, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+	    cmocka_unit_test(test_parse_bad),
+	    cmocka_unit_test(test_parse_lenient),
+	    cmocka_unit_test(test_proc_start_time),
+	    cmocka_unit_test(test_status),
+	    cmocka_unit_test(test_status_names),
+	    cmocka_unit_test(test_oci_json),
+	    cmocka_unit_test(test_cli_json),
+	    cmocka_unit_test(test_rfc3339_now),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
