@@ -860,8 +860,8 @@ static int e_device(struct pctx *c, yajl_val v, void *arr, size_t i)
 
 	if (expect_object(c, v) < 0 || with_key(c, v, "type", true, v_dev_type, &d->type) < 0 ||
 	    get_abspath(c, v, "path", true, &d->path) < 0 ||
-	    get_int(c, v, "major", d->type != 'p', INT64_MIN, INT64_MAX, &d->major) < 0 ||
-	    get_int(c, v, "minor", d->type != 'p', INT64_MIN, INT64_MAX, &d->minor) < 0)
+	    get_int(c, v, "major", d->type != 'p', 0, UINT32_MAX, &d->major) < 0 ||
+	    get_int(c, v, "minor", d->type != 'p', 0, UINT32_MAX, &d->minor) < 0)
 		return -1;
 	r = get_int(c, v, "fileMode", false, 0, 07777, &mode);
 	if (r < 0)
