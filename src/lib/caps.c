@@ -169,9 +169,15 @@ int sk_caps_apply(const struct sk_caps *caps, struct sk_err *err)
 	/* Capabilities the kernel does not know are skipped silently. */
 	uint64_t mask = last >= 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
 
-	/* Without process.capabilities the sets are all empty: the process gets none. */
+	/* Without process.capabilities the sets are all empty: the process gets none.
+	 * The kernel only lets a capability be ambient when it is also permitted and inheritable.
+	 * Configs (runc's default among them) list ambient caps without inheritable ones; those are
+	 * left out, as runc does, instead of failing the container or widening inheritable
+	 * (CVE-2022-29162). */
+	uint64_t ambient = caps->ambient & caps->inheritable & caps->permitted & mask;
+
 	if (drop_bounding(caps->bounding, last, err) < 0 || set_proc(caps, mask, err) < 0 ||
-	    set_ambient(caps->ambient & mask, last, err) < 0)
+	    set_ambient(ambient, last, err) < 0)
 		return -1;
 	return 0;
 }

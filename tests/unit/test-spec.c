@@ -743,6 +743,26 @@ static int child_caps(void)
 	return 0;
 }
 
+/* runc's default config: ambient caps that are not inheritable are left out, not an error. */
+static int child_ambient_not_inheritable(void)
+{
+	struct sk_caps caps = {.present = true,
+			       .bounding = 1ULL << 5,
+			       .effective = 1ULL << 5,
+			       .permitted = 1ULL << 5,
+			       .ambient = 1ULL << 5};
+	struct sk_err err = {0};
+
+	if (sk_caps_apply(&caps, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		sk_err_clear(&err);
+		return 10;
+	}
+	if (status_field("CapAmb:\t") != 0 || status_field("CapEff:\t") != 1ULL << 5)
+		return 11;
+	return 0;
+}
+
 static int child_no_caps(void)
 {
 	struct sk_caps caps = {0};
@@ -763,6 +783,7 @@ static void test_caps_apply(void **state)
 		skip();
 	assert_int_equal(in_child(child_caps), 0);
 	assert_int_equal(in_child(child_no_caps), 0);
+	assert_int_equal(in_child(child_ambient_not_inheritable), 0);
 }
 
 /* Not RLIMIT_NOFILE: valgrind virtualizes that one and refuses changes. */
