@@ -21,7 +21,8 @@ int sk_cgroup_mode_detect(enum sk_cgroup_mode *ret, struct sk_err *err);
  * and applies linux.resources (may be NULL). Nothing is left behind on error. */
 int sk_cgroup_create(enum sk_cgroup_manager mgr, const char *id, const char *cgroups_path,
 		     yajl_val resources, struct sk_cgroup **ret, struct sk_err *err);
-/* An O_DIRECTORY fd of the container's cgroup v2 directory for CLONE_INTO_CGROUP, or -1. */
+/* An O_DIRECTORY fd of the container's cgroup v2 directory for CLONE_INTO_CGROUP, or -1.
+ * The fd belongs to cg (do not close it); it stays valid until sk_cgroup_free(). */
 int sk_cgroup_v2_fd(const struct sk_cgroup *cg);
 /* Moves pid into every hierarchy of the container (the v2 one may already hold it). */
 int sk_cgroup_enter(struct sk_cgroup *cg, pid_t pid, struct sk_err *err);
@@ -40,8 +41,14 @@ int sk_cgroup_freeze(struct sk_cgroup *cg, bool frozen, struct sk_err *err);
 int sk_cgroup_is_frozen(struct sk_cgroup *cg, bool *ret, struct sk_err *err);
 /* Applies a linux.resources object to an existing cgroup (update). */
 int sk_cgroup_update(struct sk_cgroup *cg, yajl_val resources, struct sk_err *err);
-/* The path inside the hierarchy (for cgroupns, /proc/<pid>/cgroup checks and exec --cgroup). */
+/* The path inside the hierarchy (for cgroupns, /proc/<pid>/cgroup checks and exec --cgroup):
+ * the cgroup2 one in unified mode, else the name=systemd (or first v1) one; "" if disabled. */
 const char *sk_cgroup_path(const struct sk_cgroup *cg);
+/* The container's directory in the hierarchy of a v1 controller ("memory", "name=systemd") or,
+ * for "" / NULL, the cgroup2 one (unified mount, or /sys/fs/cgroup/unified on hybrid hosts).
+ * NULL when that hierarchy is not used. */
+const char *sk_cgroup_dir(const struct sk_cgroup *cg, const char *controller);
+enum sk_cgroup_mode sk_cgroup_get_mode(const struct sk_cgroup *cg);
 void sk_cgroup_free(struct sk_cgroup *cg);
 static inline void sk_cgroup_freep(struct sk_cgroup **p)
 {
