@@ -26,8 +26,7 @@ static const char *dir_of(const struct sk_cgroup *cg, const char *controller)
 
 static int no_controller(const char *controller, const char *what, struct sk_err *err)
 {
-	return sk_fail(err, ENOTSUP, "%s: the %s cgroup controller is not mounted", what,
-		       controller);
+	return sk_fail(err, 0, "%s: the %s cgroup controller is not mounted", what, controller);
 }
 
 static int write_i64(const struct sk_cgroup *cg, const char *dir, const char *file,
@@ -65,7 +64,7 @@ static int check_usage(const char *dir, int64_t limit, struct sk_err *err)
 		return -1;
 	usage = strtoull(text, NULL, 10);
 	if (limit > 0 && usage > (unsigned long long)limit)
-		return sk_fail(err, EBUSY, "memory limit %" PRId64 " is below the usage %llu of %s",
+		return sk_fail(err, 0, "memory limit %" PRId64 " is below the usage %llu of %s",
 			       limit, usage, dir);
 	return 0;
 }
@@ -88,7 +87,7 @@ static int v1_memory(const struct sk_cgroup *cg, const struct cg_res *r, bool up
 		swap = (struct cg_opt){true, -1};
 	if (swap.set && !memsw) {
 		if (swap.v != -1 && swap.v != 0)
-			return sk_fail(err, ENOTSUP,
+			return sk_fail(err, 0,
 				       "%s/memory.memsw.limit_in_bytes: swap "
 				       "accounting is not enabled on this host",
 				       dir);
@@ -257,33 +256,49 @@ static void devno(char *buf, size_t len, int64_t n)
 		snprintf(buf, len, "%" PRId64, n);
 }
 
-/* The OCI rules in order over a deny-all start: a container sees only what it is given. */
-static int v1_devices(const struct sk_cgroup *cg, const struct cg_res *r, struct sk_err *err)
+/* What runc 1.1 always allows after the OCI rules: mknod of any node, and the standard
+ * nodes (null, zero, full, random, urandom, tty, ptmx, tun, pts/N). */
+static const struct cg_devrule default_rules[] = {
+    {true, 'b', -1, -1, "m"},	 {true, 'c', -1, -1, "m"},    {true, 'c', 1, 3, "rwm"},
+    {true, 'c', 1, 5, "rwm"},	 {true, 'c', 1, 7, "rwm"},    {true, 'c', 1, 8, "rwm"},
+    {true, 'c', 1, 9, "rwm"},	 {true, 'c', 5, 0, "rwm"},    {true, 'c', 5, 2, "rwm"},
+    {true, 'c', 10, 200, "rwm"}, {true, 'c', 136, -1, "rwm"},
+};
+
+static int devrule_write(const struct sk_cgroup *cg, const char *dir, const struct cg_devrule *d,
+			 struct sk_err *err)
+{
+	const char *file = d->allow ? "devices.allow" : "devices.deny";
+	char ma[24], mi[24];
+
+	if (d->type == 'a')
+		return cg_write(cg, dir, file, "a", err);
+	devno(ma, sizeof(ma), d->major);
+	devno(mi, sizeof(mi), d->minor);
+	return cg_writef(cg, dir, file, err, "%c %s:%s %s", d->type, ma, mi, d->access);
+}
+
+/* On create, always (as runc): deny everything, the OCI rules in order, then the defaults.
+ * Update leaves devices alone: a deny-all on a running container would cut it off. */
+static int v1_devices(const struct sk_cgroup *cg, const struct cg_res *r, bool update,
+		      struct sk_err *err)
 {
 	const char *dir = dir_of(cg, "devices");
+	static const struct cg_devrule deny_all = {false, 'a', -1, -1, "rwm"};
 
-	if (!r->has_devices)
+	if (update)
 		return 0;
 	if (!dir)
-		return no_controller("devices", "linux.resources.devices", err);
-	if (cg_write(cg, dir, "devices.deny", "a", err) < 0)
+		return r->has_devices ? no_controller("devices", "linux.resources.devices", err)
+				      : 0;
+	if (devrule_write(cg, dir, &deny_all, err) < 0)
 		return -1;
-	for (size_t i = 0; i < r->n_dev; i++) {
-		const struct cg_devrule *d = &r->dev[i];
-		const char *file = d->allow ? "devices.allow" : "devices.deny";
-		char ma[24], mi[24];
-		int rc;
-
-		devno(ma, sizeof(ma), d->major);
-		devno(mi, sizeof(mi), d->minor);
-		if (d->type == 'a')
-			rc = cg_writef(cg, dir, file, err, "a");
-		else
-			rc = cg_writef(cg, dir, file, err, "%c %s:%s %s", d->type, ma, mi,
-				       d->access);
-		if (rc < 0)
+	for (size_t i = 0; i < r->n_dev; i++)
+		if (devrule_write(cg, dir, &r->dev[i], err) < 0)
 			return -1;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(default_rules); i++)
+		if (devrule_write(cg, dir, &default_rules[i], err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -292,7 +307,8 @@ int cg_v1_apply(struct sk_cgroup *cg, const struct cg_res *r, bool update, struc
 	const char *dir;
 
 	if (v1_memory(cg, r, update, err) < 0 || v1_cpu(cg, r, err) < 0 ||
-	    v1_blkio(cg, r, err) < 0 || v1_misc(cg, r, err) < 0 || v1_devices(cg, r, err) < 0)
+	    v1_blkio(cg, r, err) < 0 || v1_misc(cg, r, err) < 0 ||
+	    v1_devices(cg, r, update, err) < 0)
 		return -1;
 	if (r->n_rdma) {
 		if (!(dir = dir_of(cg, "rdma")))
@@ -301,7 +317,7 @@ int cg_v1_apply(struct sk_cgroup *cg, const struct cg_res *r, bool update, struc
 			return -1;
 	}
 	if (r->n_unified && cg->mode == SK_CGROUP_LEGACY)
-		return sk_fail(err, ENOTSUP,
+		return sk_fail(err, 0,
 			       "linux.resources.unified: this host has no cgroup v2 hierarchy");
 	return 0;
 }
@@ -380,7 +396,7 @@ int cg_v1_freeze(const struct sk_cgroup *cg, const char *dir, bool frozen, struc
 		cg_write(cg, dir, "freezer.state", "THAWED", &ign);
 		sk_err_clear(&ign);
 	}
-	return sk_fail(err, ETIMEDOUT, "%s/freezer.state: still not %s after %d s", dir, want,
+	return sk_fail(err, 0, "%s/freezer.state: still not %s after %d s", dir, want,
 		       FREEZE_TIMEOUT_MS / 1000);
 }
 
@@ -403,8 +419,8 @@ static yajl_val jget(yajl_val o, const char *key)
 
 static int jbad(const struct jctx *c, const char *key, const char *what)
 {
-	return sk_fail(c->err, EINVAL, "%s: %s%s%s: %s", c->file, c->at, key ? "." : "",
-		       key ? key : "", what);
+	return sk_fail(c->err, 0, "%s: %s%s%s: %s", c->file, c->at, key ? "." : "", key ? key : "",
+		       what);
 }
 
 static int j_int(const struct jctx *c, yajl_val o, const char *key, int64_t min, struct cg_opt *out)

@@ -51,9 +51,9 @@ int cg_v2_swap_value(int64_t swap, int64_t limit, int64_t *ret, struct sk_err *e
 		return 0;
 	}
 	if (limit <= 0)
-		return sk_fail(err, EINVAL, "memory.swap %" PRId64 " needs a memory.limit", swap);
+		return sk_fail(err, 0, "memory.swap %" PRId64 " needs a memory.limit", swap);
 	if (swap < limit)
-		return sk_fail(err, EINVAL,
+		return sk_fail(err, 0,
 			       "memory.swap %" PRId64 " is below memory.limit %" PRId64
 			       " (swap is memory+swap)",
 			       swap, limit);
@@ -173,7 +173,7 @@ int cg_v2_enable_controllers(const struct sk_cgroup *cg, const struct cg_hier *h
 	level[h->base_len] = '/';
 	for (size_t i = 0; needed && needed[i]; i++)
 		if (!word_in(avail, needed[i]))
-			return sk_fail(err, ENOTSUP, "cgroup controller %s is not available in %s",
+			return sk_fail(err, 0, "cgroup controller %s is not available in %s",
 				       needed[i], level);
 	for (size_t k = 0; k < ARRAY_SIZE(known); k++) {
 		bool need = false;
@@ -221,7 +221,7 @@ static int v2_memory(const struct sk_cgroup *cg, const char *dir, const struct c
 	}
 	if (swap != 0 && !cg_exists(dir, "memory.swap.max")) {
 		if (swap != -1)
-			return sk_fail(err, ENOTSUP,
+			return sk_fail(err, 0,
 				       "%s/memory.swap.max: swap accounting is not "
 				       "enabled on this host",
 				       dir);
@@ -232,7 +232,7 @@ static int v2_memory(const struct sk_cgroup *cg, const char *dir, const struct c
 		if (cg_read(dir, "memory.current", &cur, err) < 0)
 			return -1;
 		if (strtoull(cur, NULL, 10) > (unsigned long long)r->mem.limit.v)
-			return sk_fail(err, EBUSY,
+			return sk_fail(err, 0,
 				       "memory limit %" PRId64 " is below the usage %llu "
 				       "of %s",
 				       r->mem.limit.v, strtoull(cur, NULL, 10), dir);
@@ -254,7 +254,7 @@ static int v2_cpu(const struct sk_cgroup *cg, const char *dir, const struct cg_r
 		  struct sk_err *err)
 {
 	if (r->cpu.rt_runtime.set || r->cpu.rt_period.set)
-		return sk_fail(err, ENOTSUP,
+		return sk_fail(err, 0,
 			       "linux.resources.cpu: realtime limits are not "
 			       "supported on cgroup v2");
 	if (r->cpu.shares.set && r->cpu.shares.v != 0 &&
@@ -338,7 +338,7 @@ static int v2_unified(const struct sk_cgroup *cg, const char *dir, const struct 
 		const char *key = r->unified[i].key;
 		/* only existing files: a key must not create anything, in fake trees either */
 		if (!cg_exists(dir, key))
-			return sk_fail(err, ENOENT,
+			return sk_fail(err, 0,
 				       "linux.resources.unified.%s: no such file in %s "
 				       "(controller not available?)",
 				       key, dir);
@@ -426,6 +426,6 @@ int cg_v2_freeze(const struct sk_cgroup *cg, const char *dir, bool frozen, struc
 			break;
 		nanosleep(&(struct timespec){.tv_nsec = 1000 * 1000}, NULL);
 	}
-	return sk_fail(err, ETIMEDOUT, "%s/cgroup.events: not %s after %d s", dir,
+	return sk_fail(err, 0, "%s/cgroup.events: not %s after %d s", dir,
 		       frozen ? "frozen" : "thawed", FREEZE_TIMEOUT_MS / 1000);
 }

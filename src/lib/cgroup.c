@@ -335,7 +335,7 @@ int cg_mounts_parse(const char *mountinfo, const char *cgroup_root, struct cg_mo
 			ret->mode = SK_CGROUP_UNIFIED;
 			mounts_move(ret, &v2o);
 		} else {
-			r = sk_fail(err, ENOENT, "no cgroup hierarchy is mounted");
+			r = sk_fail(err, 0, "no cgroup hierarchy is mounted");
 		}
 	}
 	cg_mounts_clear(&v1);
@@ -389,7 +389,7 @@ int cg_path_clean(const char *path, char **ret, struct sk_err *err)
 			char *slash;
 			size_t base = path[0] == '/' ? 1 : 0;
 			if (len <= base)
-				return sk_fail(err, EINVAL,
+				return sk_fail(err, 0,
 					       "cgroup path %s: \"..\" leaves the cgroup hierarchy",
 					       path);
 			out[len] = '\0';
@@ -467,8 +467,8 @@ static int hier_resolve(const struct cg_env *env, struct cg_hier *h, const char 
 		else if (strncmp(own, h->root, rl) == 0 && (own[rl] == '/' || own[rl] == '\0'))
 			rel = own + rl;
 		else
-			return sk_fail(err, EINVAL, "cgroup %s of this process is outside %s (%s)",
-				       own, h->mountpoint, h->root);
+			return sk_fail(err, 0, "cgroup %s of this process is outside %s (%s)", own,
+				       h->mountpoint, h->root);
 		sub = join3(rel, strcmp(rel, "/") == 0 || !*rel ? "" : "/", inner);
 		if (sub && sub[0] != '/') {
 			char *s2 = join3("/", sub, "");
@@ -650,7 +650,7 @@ static int hier_mkdir(const struct sk_cgroup *cg, const struct cg_env *env, stru
 	if (!p)
 		return sk_fail(err, ENOMEM, "mkdir %s", h->dir);
 	if (p[bl] != '/' || p[bl + 1] == '\0')
-		return sk_fail(err, EINVAL, "cgroup %s is the root of its hierarchy", h->dir);
+		return sk_fail(err, 0, "cgroup %s is the root of its hierarchy", h->dir);
 	for (char *s = p + bl + 1;;) {
 		char *slash = strchr(s, '/');
 		if (slash)
@@ -676,12 +676,12 @@ static int create_inner(const char *id, const char *cgroups_path, char **ret, st
 		if (cg_path_clean(cgroups_path, ret, err) < 0)
 			return -1;
 		if (**ret == '\0' || strcmp(*ret, "/") == 0)
-			return sk_fail(err, EINVAL, "cgroupsPath %s names the root cgroup",
+			return sk_fail(err, 0, "cgroupsPath %s names the root cgroup",
 				       cgroups_path);
 		return 0;
 	}
 	if (!id || !*id || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return sk_fail(err, EINVAL, "container id %s cannot name a cgroup", id ? id : "");
+		return sk_fail(err, 0, "container id %s cannot name a cgroup", id ? id : "");
 	*ret = strdup(id);
 	return *ret ? 0 : sk_fail(err, ENOMEM, "cgroup path");
 }
@@ -740,7 +740,7 @@ int cg_create_env(const struct cg_env *env, enum sk_cgroup_manager mgr, const ch
 		return 0;
 	}
 	if (mgr == SK_CGM_SYSTEMD)
-		return sk_fail(err, ENOTSUP, "systemd cgroup driver not available");
+		return sk_fail(err, 0, "systemd cgroup driver not available");
 	if (cg_res_parse(resources, "config.json", ".linux.resources", &res, err) < 0)
 		return -1;
 	if (create_inner(id, cgroups_path, &inner, err) < 0 || cg_mounts_detect(env, &m, err) < 0)
@@ -905,8 +905,8 @@ static int wait_empty(struct sk_cgroup *cg, const struct timespec *t0, struct sk
 		if (n == 0)
 			return 0;
 		if (elapsed_ms(t0) > DESTROY_TIMEOUT_MS)
-			return sk_fail(err, EBUSY, "cgroup %s: %zu processes left after %d s",
-				       cg->path, n, DESTROY_TIMEOUT_MS / 1000);
+			return sk_fail(err, 0, "cgroup %s: %zu processes left after %d s", cg->path,
+				       n, DESTROY_TIMEOUT_MS / 1000);
 		if (round % 50 == 49) {
 			sk_cgroup_kill(cg, SIGKILL, &ign);
 			sk_err_clear(&ign);
@@ -951,12 +951,12 @@ int sk_cgroup_freeze(struct sk_cgroup *cg, bool frozen, struct sk_err *err)
 	const struct cg_hier *v2 = cg_find(cg, NULL);
 
 	if (cg->mgr == SK_CGM_DISABLED)
-		return sk_fail(err, ENOTSUP, "freeze: the container has no cgroup");
+		return sk_fail(err, 0, "freeze: the container has no cgroup");
 	if (h)
 		return cg_v1_freeze(cg, h->dir, frozen, err);
 	if (v2 && cg_exists(v2->dir, "cgroup.freeze"))
 		return cg_v2_freeze(cg, v2->dir, frozen, err);
-	return sk_fail(err, ENOTSUP, "freeze cgroup %s: no freezer", cg->path);
+	return sk_fail(err, 0, "freeze cgroup %s: no freezer", cg->path);
 }
 
 int sk_cgroup_is_frozen(struct sk_cgroup *cg, bool *ret, struct sk_err *err)
@@ -971,7 +971,7 @@ int sk_cgroup_is_frozen(struct sk_cgroup *cg, bool *ret, struct sk_err *err)
 		return cg_v1_is_frozen(h->dir, ret, err);
 	if (v2 && cg_exists(v2->dir, "cgroup.freeze"))
 		return cg_v2_is_frozen(v2->dir, ret, err);
-	return sk_fail(err, ENOTSUP, "cgroup %s: no freezer", cg->path);
+	return sk_fail(err, 0, "cgroup %s: no freezer", cg->path);
 }
 
 /* ---- update ---- */
@@ -983,7 +983,7 @@ int sk_cgroup_update(struct sk_cgroup *cg, yajl_val resources, struct sk_err *er
 	int r = 0;
 
 	if (cg->mgr == SK_CGM_DISABLED)
-		return sk_fail(err, ENOTSUP, "update: the container has no cgroup");
+		return sk_fail(err, 0, "update: the container has no cgroup");
 	if (cg_res_parse(resources, "resources", "", &res, err) < 0)
 		return -1;
 	if (cg->mode != SK_CGROUP_UNIFIED)
@@ -1075,10 +1075,10 @@ static int load_hier(yajl_val o, struct cg_hier *h, struct sk_err *err)
 	_cleanup_free_ char *clean = NULL;
 
 	if (!ctl || !dir || !path || dir[0] != '/')
-		return sk_fail(err, EINVAL, "bad hierarchy entry");
+		return sk_fail(err, 0, "bad hierarchy entry");
 	/* state.json is ours, but never let it steer rmdir outside a clean absolute path */
 	if (cg_path_clean(dir, &clean, err) < 0 || strcmp(clean, dir) != 0)
-		return sk_fail(err, EINVAL, "bad cgroup directory %s", dir);
+		return sk_fail(err, 0, "bad cgroup directory %s", dir);
 	h->controllers = strdup(ctl);
 	h->dir = strdup(dir);
 	h->path = strdup(path);
@@ -1100,12 +1100,12 @@ int sk_cgroup_load(const char *saved, struct sk_cgroup **ret, struct sk_err *err
 	int mgr, mode, r = -1;
 
 	if (!tree)
-		return sk_fail(err, EINVAL, "load cgroup state: %s", ebuf);
+		return sk_fail(err, 0, "load cgroup state: %s", ebuf);
 	mgr = name_index(mgr_names, ARRAY_SIZE(mgr_names), obj_str(tree, "manager"));
 	mode = name_index(mode_names, ARRAY_SIZE(mode_names), obj_str(tree, "mode"));
 	arr = yajl_tree_get(tree, p, yajl_t_array);
 	if (mgr < 0 || mode < 0 || !obj_str(tree, "path") || !arr) {
-		sk_fail(err, EINVAL,
+		sk_fail(err, 0,
 			"load cgroup state: missing or bad manager, mode, path or hierarchies");
 		goto out;
 	}

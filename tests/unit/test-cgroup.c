@@ -346,7 +346,9 @@ static void test_create_hybrid(void **state)
 		    "8:0 300\n");
 	assert_file(&fk, "/sys/fs/cgroup/devices/skiff-test/c1/devices.deny", "a\na\n");
 	assert_file(&fk, "/sys/fs/cgroup/devices/skiff-test/c1/devices.allow",
-		    "c 1:3 rwm\nc 136:* rw\n");
+		    "c 1:3 rwm\nc 136:* rw\n"
+		    "b *:* m\nc *:* m\nc 1:3 rwm\nc 1:5 rwm\nc 1:7 rwm\nc 1:8 rwm\nc 1:9 rwm\n"
+		    "c 5:0 rwm\nc 5:2 rwm\nc 10:200 rwm\nc 136:* rwm\n");
 	assert_true(exists(&fk, "/sys/fs/cgroup/systemd/skiff-test/c1"));
 	assert_true(exists(&fk, "/sys/fs/cgroup/unified/skiff-test/c1"));
 
@@ -697,6 +699,16 @@ static void test_real_host_memory_limit(void **state)
 	else
 		assert_int_equal(cg_read(sk_cgroup_dir(cg, NULL), "memory.max", &limit, &err), 0);
 	assert_string_equal(limit, "67108864\n");
+	if (sk_cgroup_dir(cg, "devices")) {
+		_cleanup_free_ char *list = NULL;
+		/* what runc 1.1 leaves in devices.list for a config without device rules */
+		assert_int_equal(cg_read(sk_cgroup_dir(cg, "devices"), "devices.list", &list, &err),
+				 0);
+		assert_string_equal(list,
+				    "b *:* m\nc *:* m\nc 1:3 rwm\nc 1:5 rwm\nc 1:7 rwm\n"
+				    "c 1:8 rwm\nc 1:9 rwm\nc 5:0 rwm\nc 5:2 rwm\nc 10:200 rwm\n"
+				    "c 136:* rwm\n");
+	}
 
 	child = fork();
 	assert_true(child >= 0);
@@ -724,6 +736,16 @@ static void test_real_host_memory_limit(void **state)
 		assert_int_equal(pids[0], child);
 		free(pids);
 	}
+	{
+		bool frozen = false;
+		if (sk_cgroup_freeze(cg, true, &err) < 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(sk_cgroup_is_frozen(cg, &frozen, &err), 0);
+		assert_true(frozen);
+		assert_int_equal(sk_cgroup_freeze(cg, false, &err), 0);
+		assert_int_equal(sk_cgroup_is_frozen(cg, &frozen, &err), 0);
+		assert_false(frozen);
+	}
 	assert_int_equal(sk_cgroup_kill(cg, SIGKILL, &err), 0);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
@@ -736,6 +758,42 @@ static void test_real_host_memory_limit(void **state)
 		dirs[i] = NULL;
 	}
 	sk_cgroup_free(cg);
+}
+
+/* A value the host refuses: the error names the file and the value, nothing is left. */
+static void test_real_host_rollback(void **state)
+{
+	struct sk_cgroup *cg = NULL;
+	struct sk_err err = {0};
+	yajl_val res = json("{\"cpu\":{\"cpus\":\"4095\"}}");
+	_cleanup_free_ char *path = NULL, *want = NULL, *probe = NULL;
+	enum sk_cgroup_mode mode;
+	(void)state;
+
+	if (geteuid() != 0 || getenv("SKIFF_TEST_NO_HOST_CGROUP") ||
+	    sk_cgroup_mode_detect(&mode, &err) < 0) {
+		sk_err_clear(&err);
+		yajl_tree_free(res);
+		skip();
+	}
+	assert_true(asprintf(&path, "/skiff-unit-rb-%d", (int)getpid()) > 0);
+	assert_int_equal(sk_cgroup_create(SK_CGM_CGROUPFS, "unit", path, res, &cg, &err), -1);
+	yajl_tree_free(res);
+	if (err.errnum == EROFS || err.errnum == EACCES || err.errnum == EPERM) {
+		sk_err_clear(&err);
+		skip();
+	}
+	assert_true(asprintf(&want, "write 4095 to ") > 0);
+	if (!strstr(err.msg, want) || !strstr(err.msg, "cpuset.cpus: "))
+		fail_msg("unexpected error: %s", err.msg);
+	sk_err_clear(&err);
+	assert_true(asprintf(&probe, "/sys/fs/cgroup/%s%s",
+			     mode == SK_CGROUP_UNIFIED ? "" : "cpuset", path) > 0);
+	assert_int_equal(access(probe, F_OK), -1);
+	free(probe);
+	assert_true(asprintf(&probe, "/sys/fs/cgroup/%s%s",
+			     mode == SK_CGROUP_UNIFIED ? "" : "memory", path) > 0);
+	assert_int_equal(access(probe, F_OK), -1);
 }
 
 int main(void)
@@ -754,6 +812,7 @@ int main(void)
 	    cmocka_unit_test(test_managers),
 	    cmocka_unit_test(test_v2_conversions),
 	    cmocka_unit_test(test_real_host_memory_limit),
+	    cmocka_unit_test(test_real_host_rollback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
