@@ -655,12 +655,14 @@ static int hier_mkdir(const struct sk_cgroup *cg, const struct cg_env *env, stru
 		char *slash = strchr(s, '/');
 		if (slash)
 			*slash = '\0';
-		if (mkdir(p, 0755) == 0)
+		bool made = mkdir(p, 0755) == 0;
+		if (made)
 			h->created++;
 		else if (errno != EEXIST)
 			return sk_fail(err, errno, "mkdir %s", p);
-		/* v1 cpuset: a new cgroup starts with empty cpus/mems and cannot take tasks. */
-		if (cpuset && cg_v1_cpuset_inherit(cg, p, err) < 0)
+		/* v1 cpuset: a new cgroup starts with empty cpus/mems and cannot take tasks.
+		 * Levels that existed before are not ours to change. */
+		if (cpuset && made && cg_v1_cpuset_inherit(cg, p, err) < 0)
 			return -1;
 		if (!slash)
 			break;
