@@ -38,6 +38,10 @@ runtime_name() {
 	fi
 	echo "$RUNTIME_NAME"
 }
+# runtime_version: the version number from the first line of --version.
+runtime_version() {
+	"$RUNTIME" --version 2>/dev/null | awk 'NR == 1 { print $NF; exit }'
+}
 is_skiff() { [ "$(runtime_name)" = skiff ]; }
 is_runc() { [ "$(runtime_name)" = runc ]; }
 is_crun() { [ "$(runtime_name)" = crun ]; }
@@ -57,6 +61,23 @@ build_probe() {
 		cc -static -O2 -Wall -o "$tmp" "$src" || return 1
 		mv -f "$tmp" "$out"
 	fi
+}
+
+# recvtty_bin: the console-socket receiver; the one make check built, else built into the cache.
+recvtty_bin() {
+	local built="${SKIFF_BUILDDIR:-/nonexistent}/tests/integration/recvtty"
+	local src="$INTEGRATION_DIR/recvtty.c" out="$TEST_CACHE/recvtty"
+	if [ -x "$built" ] && { [ ! -e "$src" ] || [ ! "$src" -nt "$built" ]; }; then
+		echo "$built"
+		return 0
+	fi
+	[ -e "$src" ] || return 1
+	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+		local tmp="$out.$$.$RANDOM"
+		cc -O2 -o "$tmp" "$src" >&2 || return 1
+		mv -f "$tmp" "$out"
+	fi
+	echo "$out"
 }
 
 # The template rootfs: busybox with all applet links, /probe, /etc/passwd and /etc/group.
@@ -209,6 +230,9 @@ teardown() {
 teardown_bundle() {
 	[ -n "${ROOT:-}" ] || return 0
 	local ids id
+	if declare -F test_cleanup >/dev/null; then
+		test_cleanup || true
+	fi
 	ids="$( (runtime list -q 2>/dev/null; ls -1 "$ROOT" 2>/dev/null) | sort -u)"
 	for id in $ids; do
 		runtime delete -f "$id" >/dev/null 2>&1 || runtime kill "$id" KILL >/dev/null 2>&1 || true
@@ -435,4 +459,29 @@ assert_error() {
 # requires_kernel_ns TYPE: skip when the kernel has no such namespace.
 requires_ns() {
 	[ -e "/proc/self/ns/$1" ] || skip "kernel has no $1 namespace"
+}
+
+# cap_mask CAP_NAME...: the /proc/self/status hex mask (16 digits) of these capabilities.
+cap_mask() {
+	local -A num=([CAP_CHOWN]=0 [CAP_DAC_OVERRIDE]=1 [CAP_DAC_READ_SEARCH]=2 [CAP_FOWNER]=3
+		[CAP_FSETID]=4 [CAP_KILL]=5 [CAP_SETGID]=6 [CAP_SETUID]=7 [CAP_SETPCAP]=8
+		[CAP_LINUX_IMMUTABLE]=9 [CAP_NET_BIND_SERVICE]=10 [CAP_NET_BROADCAST]=11
+		[CAP_NET_ADMIN]=12 [CAP_NET_RAW]=13 [CAP_IPC_LOCK]=14 [CAP_IPC_OWNER]=15
+		[CAP_SYS_MODULE]=16 [CAP_SYS_RAWIO]=17 [CAP_SYS_CHROOT]=18 [CAP_SYS_PTRACE]=19
+		[CAP_SYS_PACCT]=20 [CAP_SYS_ADMIN]=21 [CAP_SYS_BOOT]=22 [CAP_SYS_NICE]=23
+		[CAP_SYS_RESOURCE]=24 [CAP_SYS_TIME]=25 [CAP_SYS_TTY_CONFIG]=26 [CAP_MKNOD]=27
+		[CAP_LEASE]=28 [CAP_AUDIT_WRITE]=29 [CAP_AUDIT_CONTROL]=30 [CAP_SETFCAP]=31
+		[CAP_MAC_OVERRIDE]=32 [CAP_MAC_ADMIN]=33 [CAP_SYSLOG]=34 [CAP_WAKE_ALARM]=35
+		[CAP_BLOCK_SUSPEND]=36 [CAP_AUDIT_READ]=37 [CAP_PERFMON]=38 [CAP_BPF]=39
+		[CAP_CHECKPOINT_RESTORE]=40)
+	local m=0 c
+	for c in "$@"; do
+		m=$((m | (1 << ${num[$c]})))
+	done
+	printf '%016x\n' "$m"
+}
+
+# host_ns_inode TYPE [PID]: the inode of a namespace of PID (default: this shell).
+ns_inode() {
+	stat -L -c %i "/proc/${2:-self}/ns/$1"
 }

@@ -71,25 +71,30 @@ static void print_status_keys(const char *path, const char *const *keys)
 	fclose(f);
 }
 
+/* Prints each line of a small file as key=line (or key=ERRNO when it cannot be read). */
 static void print_file(const char *key, const char *path)
 {
-	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t n = 0;
+	int lines = 0;
 
-	if (fd < 0) {
+	if (!f) {
 		printf("%s=%s\n", key, errname(errno));
 		return;
 	}
-	r = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r < 0) {
-		printf("%s=%s\n", key, errname(errno));
-		return;
+	errno = 0;
+	while (getline(&line, &n, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		printf("%s=%s\n", key, line);
+		lines++;
 	}
-	buf[r] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	printf("%s=%s\n", key, buf);
+	if (ferror(f))
+		printf("%s=%s\n", key, errname(errno));
+	else if (!lines)
+		printf("%s=\n", key);
+	free(line);
+	fclose(f);
 }
 
 static void do_caps(void)
@@ -207,12 +212,16 @@ static int parse_mountinfo_line(char *line, struct mnt *m)
 	line[strcspn(line, "\n")] = '\0';
 	sep += 3;
 	sep[strcspn(sep, "\n")] = '\0';
-	for (tok = strtok_r(line, " ", &save); tok && i < 6; tok = strtok_r(NULL, " ", &save))
+	for (tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		f[i++] = tok;
+		if (i == 6)
+			break;
+	}
 	if (i < 6)
 		return -1;
 	m->dest = f[4];
 	m->opts = f[5];
+	/* The optional fields (shared:N master:N ...) are what is left before " - ". */
 	m->optional = save && *save ? save : (char *)"-";
 	save = NULL;
 	m->fstype = strtok_r(sep, " ", &save);
