@@ -143,6 +143,10 @@ static int setup_rootfs(struct child_state *s, struct sk_err *err)
 	s->fifo_fd = openat(c->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
 	if (s->fifo_fd < 0)
 		return sk_fail(err, errno, "open exec.fifo");
+	/* Our copy of the state dir fd shares the parent's flock: holding it would keep the
+	 * container's lock taken until execve, and every later command would wait for it. */
+	close(c->state_dirfd);
+	c->state_dirfd = -1;
 	s->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (s->proc_fd < 0)
 		return sk_fail(err, errno, "open /proc");

@@ -258,7 +258,7 @@ static char *own_cgroup(const char *controllers, struct sk_err *err)
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
-		*c2 = '\0';
+		*c1 = *c2 = '\0';
 		if (controllers ? !strcmp(c1 + 1, controllers) : !strcmp(line, "0"))
 			return strdup(c2 + 1);
 	}
