@@ -40,9 +40,9 @@ struct child_state {
 	struct sk_child_ctx *c;
 	struct sk_rootfs rootfs;
 	int proc_fd;	  /* the runtime's procfs, opened before pivot_root */
-	int fifo_fd;	  /* O_PATH of exec.fifo */
 	int pty_peer;	  /* terminal peer, or -1 */
-	char *state_json; /* from the parent, for createContainer/startContainer hooks */
+	char *state_json; /* from the parent: the state for createContainer, a newline, and the
+			     state for startContainer */
 	char *exe;	  /* resolved args[0] */
 	char **envp;
 };
@@ -114,9 +114,20 @@ static int setup_terminal(struct child_state *s, struct sk_err *err)
 static int run_container_hooks(struct child_state *s, enum sk_hook_kind kind, struct sk_err *err)
 {
 	const struct sk_hook_list *l = &s->c->spec->hooks[kind];
+	char *json = s->state_json ? s->state_json : "{}";
+	char *nl = strchr(json, '\n');
+
 	if (l->n == 0)
 		return 0;
-	return sk_hooks_run(l, kind, s->state_json ? s->state_json : "{}", err);
+	if (nl) {
+		*nl = '\0';
+		if (kind == SK_HOOK_START_CONTAINER)
+			json = nl + 1;
+	}
+	int r = sk_hooks_run(l, kind, json, err);
+	if (nl)
+		*nl = '\n';
+	return r;
 }
 
 static int setup_rootfs(struct child_state *s, struct sk_err *err)
@@ -140,13 +151,6 @@ static int setup_rootfs(struct child_state *s, struct sk_err *err)
 	}
 	if (sk_rootfs_protect(&s->rootfs, err) < 0)
 		return -1;
-	s->fifo_fd = openat(c->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
-	if (s->fifo_fd < 0)
-		return sk_fail(err, errno, "open exec.fifo");
-	/* Our copy of the state dir fd shares the parent's flock: holding it would keep the
-	 * container's lock taken until execve, and every later command would wait for it. */
-	close(c->state_dirfd);
-	c->state_dirfd = -1;
 	s->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (s->proc_fd < 0)
 		return sk_fail(err, errno, "open /proc");
@@ -340,14 +344,19 @@ static int resolve_exe(struct child_state *s, struct sk_err *err)
 	return sk_fail(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
-/* Blocks until `start` opens exec.fifo for reading, then tells it we are released. */
+/* Blocks until `start` opens exec.fifo for reading, runs the startContainer hooks, and tells
+ * `start` the outcome through the fifo: "0", or "1" and the error text. */
 static int wait_for_start(struct child_state *s, struct sk_err *err)
 {
 	char path[32];
-	snprintf(path, sizeof(path), "self/fd/%d", s->fifo_fd);
+	snprintf(path, sizeof(path), "self/fd/%d", s->c->fifo_fd);
 	_cleanup_close_ int fd = openat(s->proc_fd, path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sk_fail(err, errno, "open exec.fifo");
+	if (run_container_hooks(s, SK_HOOK_START_CONTAINER, err) < 0) {
+		dprintf(fd, "1%s", err->msg ? err->msg : "startContainer hook failed");
+		return -1;
+	}
 	if (write(fd, "0", 1) != 1)
 		return sk_fail(err, errno, "write exec.fifo");
 	return 0;
@@ -391,12 +400,14 @@ static int child_setup(struct child_state *s, struct sk_err *err)
 		return -1;
 	if (spec->process->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return sk_fail(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
-	return 0;
+	if (s->pty_peer >= 0 && sk_pty_make_controlling(s->pty_peer, err) < 0)
+		return -1;
+	return keep_fds(c, err);
 }
 
 _Noreturn void sk_child_main(struct sk_child_ctx *c)
 {
-	struct child_state s = { .c = c, .proc_fd = -1, .fifo_fd = -1, .pty_peer = -1 };
+	struct child_state s = { .c = c, .proc_fd = -1, .pty_peer = -1 };
 	struct sk_err err = { 0 };
 
 	s.rootfs = (struct sk_rootfs){ .spec = c->spec, .path = c->rootfs, .root_fd = -1,
@@ -419,16 +430,11 @@ _Noreturn void sk_child_main(struct sk_child_ctx *c)
 	if (sk_sync_send(c->sync_fd, SYNC_READY, 0, NULL, -1, &err) < 0)
 		_exit(1);
 	close(c->sync_fd);
-	if (wait_for_start(&s, &err) < 0 || run_container_hooks(&s, SK_HOOK_START_CONTAINER, &err) < 0)
-		goto late_fail;
-	if (s.pty_peer >= 0 && sk_pty_make_controlling(s.pty_peer, &err) < 0)
-		goto late_fail;
-	if (keep_fds(c, &err) < 0)
-		goto late_fail;
+	if (wait_for_start(&s, &err) < 0)
+		_exit(1); /* `start` reports the error */
 	execve(s.exe, c->spec->process->args, s.envp);
 	sk_fail(&err, errno, "exec %s", s.exe);
-late_fail:
-	/* After READY nobody listens on the sync socket: the container's stderr is the place. */
+	/* After READY only the container's stderr is left to tell. */
 	dprintf(2, "skiff: %s\n", err.msg ? err.msg : "container start failed");
 	_exit(127);
 fail:

@@ -244,8 +244,27 @@ static void run_hooks_warn(const struct sk_global *g, int dirfd, const struct sk
 	sk_err_clear(&err);
 }
 
-/* Opens exec.fifo for reading, which lets the blocked container process continue to execve;
- * the byte it writes tells us it did. A pidfd catches a process that died instead. */
+/* Opens exec.fifo for reading, which lets the blocked container process go on: it runs the
+ * startContainer hooks and writes "0" before execve, or "1" and an error. A pidfd catches a
+ * process that died instead. */
+static int start_failure(int fifo, int pidfd, const struct sk_state *st, struct sk_err *err)
+{
+	char msg[4096];
+	size_t len = 0;
+	struct pollfd p = { pidfd, POLLIN, 0 };
+
+	/* The process writes its error and exits: read until the writer is gone. */
+	poll(&p, 1, 5000);
+	while (len < sizeof(msg) - 1) {
+		ssize_t n = read(fifo, msg + len, sizeof(msg) - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	msg[len] = '\0';
+	return sk_fail(err, 0, "start container \"%s\": %s", st->id, len ? msg : "failed");
+}
+
 static int release(const struct sk_state *st, int dirfd, struct sk_err *err)
 {
 	_cleanup_close_ int fifo = openat(dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -264,10 +283,12 @@ static int release(const struct sk_state *st, int dirfd, struct sk_err *err)
 				continue;
 			return sk_fail(err, errno, "poll exec.fifo");
 		}
-		if (p[0].revents & POLLIN) {
+		if (p[0].revents & (POLLIN | POLLHUP)) {
 			ssize_t n = read(fifo, &c, 1);
-			if (n == 1)
+			if (n == 1 && c == '0')
 				break;
+			if (n == 1)
+				return start_failure(fifo, pidfd, st, err);
 			if (n < 0 && errno == EAGAIN)
 				continue;
 		}

@@ -154,9 +154,16 @@ int sk_rootfs_pivot(struct sk_rootfs *r, bool no_pivot, struct sk_err *err)
 			return sk_fail(err, errno, "chroot to rootfs %s", r->path);
 	} else {
 		/* pivot_root(".", ".") stacks the old root on the new one; detaching it after
-		 * making it a slave leaves the host's mounts untouched. */
+		 * making it a slave leaves the host's mounts untouched. "." must name the old
+		 * root, not the new one (whose mounts keep the propagation the config asked):
+		 * hence the fchdir to an fd of the old root. */
+		_cleanup_close_ int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (old_root < 0)
+			return sk_fail(err, errno, "open the old root");
 		if (syscall(SYS_pivot_root, ".", ".") < 0)
 			return sk_fail(err, errno, "pivot_root to rootfs %s", r->path);
+		if (fchdir(old_root) < 0)
+			return sk_fail(err, errno, "chdir to the old root");
 		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			return sk_fail(err, errno, "make the old root a slave");
 		if (umount2(".", MNT_DETACH) < 0)

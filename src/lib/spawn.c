@@ -53,17 +53,22 @@ static int listen_fds(void)
 	return n > 0 && n < 1024 ? n : 0;
 }
 
+/* prestart and createRuntime run here; the child gets the states for its own hooks: creating
+ * for createContainer, then created for startContainer (one JSON document per line). */
 static int run_runtime_hooks(struct sk_spawn *sp, int sock, struct sk_err *err)
 {
-	_cleanup_free_ char *json = NULL;
+	_cleanup_free_ char *json = NULL, *created = NULL, *both = NULL;
 
-	if (sk_state_oci_json(sp->st, SK_STATUS_CREATING, &json, err) < 0)
+	if (sk_state_oci_json(sp->st, SK_STATUS_CREATING, &json, err) < 0 ||
+	    sk_state_oci_json(sp->st, SK_STATUS_CREATED, &created, err) < 0)
 		return -1;
 	if (sk_hooks_run(&sp->spec->hooks[SK_HOOK_PRESTART], SK_HOOK_PRESTART, json, err) < 0 ||
 	    sk_hooks_run(&sp->spec->hooks[SK_HOOK_CREATE_RUNTIME], SK_HOOK_CREATE_RUNTIME, json,
 			 err) < 0)
 		return -1;
-	return sk_sync_send(sock, SYNC_HOOKS_DONE, 0, json, -1, err);
+	if (asprintf(&both, "%s\n%s", json, created) < 0)
+		return sk_fail(err, ENOMEM, "hooks");
+	return sk_sync_send(sock, SYNC_HOOKS_DONE, 0, both, -1, err);
 }
 
 /* The sync loop: answers the child's requests until READY. */
@@ -123,6 +128,7 @@ static void kill_and_reap(pid_t stage, pid_t init)
 		waitpid(init, NULL, 0); /* ours in the fast path; else reaped by our subreaper */
 }
 
+/* Creates exec.fifo and returns an O_PATH fd of it for the child. */
 static int make_fifo(struct sk_spawn *sp, struct sk_err *err)
 {
 	const struct sk_linux *l = &sp->spec->linux_;
@@ -134,7 +140,10 @@ static int make_fifo(struct sk_spawn *sp, struct sk_err *err)
 	if (l->ns[SK_NS_USER].present &&
 	    fchownat(sp->state_dirfd, "exec.fifo", sk_ns_host_uid(l, 0), sk_ns_host_gid(l, 0), 0) < 0)
 		return sk_fail(err, errno, "chown exec.fifo");
-	return 0;
+	int fd = openat(sp->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return sk_fail(err, errno, "open exec.fifo");
+	return fd;
 }
 
 int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
@@ -145,7 +154,7 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	pid_t pid, stage_pid = 0;
 	struct sk_child_ctx c = {
 		.spec = sp->spec, .id = sp->st->id, .bundle = sp->st->bundle,
-		.rootfs = sp->st->rootfs, .state_dirfd = sp->state_dirfd,
+		.rootfs = sp->st->rootfs,
 		.no_pivot = sp->o->no_pivot, .no_new_keyring = sp->o->no_new_keyring,
 		.listen_fds = listen_fds(), .send_pty = sp->spec->process->terminal,
 		.hooks = has_hooks(sp->spec),
@@ -153,8 +162,10 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 
 	sp->pty_master = -1;
 	c.n_keep_fds = sp->o->preserve_fds + c.listen_fds;
-	if (make_fifo(sp, err) < 0)
+	_cleanup_close_ int fifo = make_fifo(sp, err);
+	if (fifo < 0)
 		return -1;
+	c.fifo_fd = fifo;
 	if (sk_ns_open_paths(l, fds, err) < 0)
 		return -1;
 	memcpy(c.ns_fds, fds, sizeof(fds));
@@ -172,6 +183,9 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	pid = do_clone3(c.stage ? 0 : (uint64_t)(new_flags & ~CLONE_NEWCGROUP),
 			sk_cgroup_v2_fd(sp->cg));
 	if (pid == 0) {
+		/* Our copy of the state dir fd would share the parent's flock and keep the
+		 * container locked until execve. */
+		close(sp->state_dirfd);
 		close(sv[0]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		sk_child_main(&c);
