@@ -27,6 +27,7 @@
 #include "cleanup.h"
 #include "fs.h"
 #include "hooks.h"
+#include "lsm.h"
 #include "ns.h"
 #include "rlimit.h"
 #include "rootfs.h"
@@ -274,7 +275,14 @@ static int setup_user(struct child_state *s, struct sk_err *err)
 		return sk_fail(err, errno, "setuid %u", u->uid);
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return sk_fail(err, errno, "prctl PR_SET_KEEPCAPS");
-	if (restore_effective(err) < 0 || sk_caps_apply(&p->caps, err) < 0)
+	struct sk_caps caps = p->caps;
+	if (s->c->seccomp && !p->no_new_privileges) {
+		/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: keep it until the
+		 * filter is in, so that the filter can come last (finish_security drops it). */
+		caps.effective |= UINT64_C(1) << CAP_SYS_ADMIN;
+		caps.permitted |= UINT64_C(1) << CAP_SYS_ADMIN;
+	}
+	if (restore_effective(err) < 0 || sk_caps_apply(&caps, err) < 0)
 		return -1;
 	umask(u->has_umask ? u->umask : 0022);
 	return 0;
@@ -375,6 +383,28 @@ static int keep_fds(const struct sk_child_ctx *c, struct sk_err *err)
 	return 0;
 }
 
+/* The seccomp filter goes in last, so that it constrains only the user's program (and the
+ * few calls between here and execve); the notify fd goes to the parent. */
+static int finish_security(struct child_state *s, struct sk_err *err)
+{
+	const struct sk_process *p = s->c->spec->process;
+	int notify_fd = -1;
+
+	if (!s->c->seccomp)
+		return 0;
+	if (sk_seccomp_load(s->c->seccomp, &notify_fd, err) < 0)
+		return -1;
+	if (notify_fd >= 0) {
+		int r = sk_sync_send(s->c->sync_fd, SYNC_SECCOMP, 0, NULL, notify_fd, err);
+		close(notify_fd);
+		if (r < 0)
+			return -1;
+	}
+	if (!p->no_new_privileges && sk_caps_apply(&p->caps, err) < 0)
+		return sk_wrap(err, "drop CAP_SYS_ADMIN after loading the seccomp filter");
+	return 0;
+}
+
 static int child_setup(struct child_state *s, struct sk_err *err)
 {
 	struct sk_child_ctx *c = s->c;
@@ -400,6 +430,8 @@ static int child_setup(struct child_state *s, struct sk_err *err)
 		return -1;
 	if (spec->process->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return sk_fail(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
+	if (sk_lsm_apply_exec(s->proc_fd, spec->process, err) < 0 || finish_security(s, err) < 0)
+		return -1;
 	if (s->pty_peer >= 0 && sk_pty_make_controlling(s->pty_peer, err) < 0)
 		return -1;
 	return keep_fds(c, err);

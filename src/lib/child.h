@@ -6,6 +6,7 @@
  */
 #pragma once
 #include <stdbool.h>
+#include "seccomp.h"
 #include "spec.h"
 
 struct sk_child_ctx {
@@ -26,6 +27,7 @@ struct sk_child_ctx {
 	int listen_fds;		  /* LISTEN_FDS to pass on (0: none) */
 	bool send_pty;		  /* terminal: send the pty master to the parent */
 	bool hooks;		  /* the parent runs prestart/createRuntime, or there are in-container hooks */
+	const struct sk_seccomp *seccomp; /* compiled linux.seccomp, or NULL */
 };
 
 _Noreturn void sk_child_main(struct sk_child_ctx *c);

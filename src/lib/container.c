@@ -24,6 +24,7 @@
 #include "fs.h"
 #include "hooks.h"
 #include "id.h"
+#include "seccomp.h"
 #include "spawn.h"
 #include "spec.h"
 #include "state.h"
@@ -81,6 +82,7 @@ struct create_ctx {
 	struct sk_spec *spec;
 	struct sk_state st;
 	struct sk_cgroup *cg;
+	struct sk_seccomp *seccomp;
 	int dirfd;
 	bool dir_created;
 };
@@ -94,6 +96,7 @@ static void create_ctx_done(struct create_ctx *cc)
 	free(cc->st.created);
 	free(cc->st.cgroup);
 	sk_cgroup_free(cc->cg);
+	sk_seccomp_free(cc->seccomp);
 	closep(&cc->dirfd);
 }
 
@@ -131,7 +134,8 @@ static int load_bundle(struct create_ctx *cc, const struct sk_create_opts *o, st
 		return sk_fail(err, errno, "rootfs %s", root);
 	if (stat(cc->st.rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode))
 		return sk_fail(err, ENOTDIR, "rootfs %s", cc->st.rootfs);
-	return 0;
+	/* Compiled before anything exists, so that a bad profile leaves nothing behind. */
+	return sk_seccomp_prepare(cc->spec->linux_.seccomp, &cc->seccomp, err);
 }
 
 /* Everything of create up to READY; on error the caller removes what exists. */
@@ -162,7 +166,7 @@ static int create_steps(const struct sk_global *g, const struct sk_create_opts *
 	if (sk_cgroup_save(cc->cg, &cc->st.cgroup, err) < 0 || sk_state_write(cc->dirfd, &cc->st, err) < 0)
 		return -1;
 	sp = (struct sk_spawn){ .g = g, .o = o, .spec = cc->spec, .st = &cc->st,
-				.state_dirfd = cc->dirfd, .cg = cc->cg };
+				.state_dirfd = cc->dirfd, .cg = cc->cg, .seccomp = cc->seccomp };
 	if (sk_spawn_container(&sp, err) < 0)
 		return -1;
 	*ret_pty = sp.pty_master;

@@ -102,6 +102,16 @@ static int sync_loop(struct sk_spawn *sp, int sock, pid_t *stage_pid, struct sk_
 				sp->pty_master = fd;
 			}
 			break;
+		case SYNC_SECCOMP: {
+			_cleanup_free_ char *json = NULL;
+			int r = sk_state_oci_json(sp->st, SK_STATUS_CREATING, &json, err);
+			if (r == 0)
+				r = sk_seccomp_send_listener(sp->seccomp, fd, json, err);
+			close(fd);
+			if (r < 0)
+				return -1;
+			break;
+		}
 		case SYNC_HOOKS:
 			if (run_runtime_hooks(sp, sock, err) < 0)
 				return -1;
@@ -161,6 +171,7 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	};
 
 	sp->pty_master = -1;
+	c.seccomp = sp->seccomp;
 	c.n_keep_fds = sp->o->preserve_fds + c.listen_fds;
 	_cleanup_close_ int fifo = make_fifo(sp, err);
 	if (fifo < 0)

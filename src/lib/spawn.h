@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include "cgroup.h"
 #include "container.h"
+#include "seccomp.h"
 #include "spec.h"
 #include "state.h"
 
@@ -18,6 +19,7 @@ struct sk_spawn {
 	struct sk_state *st; /* id, bundle, rootfs, annotations; pid is filled in */
 	int state_dirfd;
 	struct sk_cgroup *cg;
+	const struct sk_seccomp *seccomp; /* compiled linux.seccomp or NULL */
 	int pty_master; /* out: the terminal master when there is no console socket, else -1 */
 };
 

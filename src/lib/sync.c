@@ -19,6 +19,7 @@ static const char *const names[SYNC_MAX] = {
 	[SYNC_PTY] = "PTY",
 	[SYNC_HOOKS] = "HOOKS",
 	[SYNC_HOOKS_DONE] = "HOOKS_DONE",
+	[SYNC_SECCOMP] = "SECCOMP",
 	[SYNC_READY] = "READY",
 	[SYNC_ERROR] = "ERROR",
 };

@@ -16,6 +16,8 @@
  *                                   <------- HOOKS (mounts done, before pivot_root)
  *   runs prestart + createRuntime
  *   HOOKS_DONE ---------------------------->  createContainer hooks, pivot, process setup
+ *                                   <------- SECCOMP + notify fd (SCMP_ACT_NOTIFY profiles)
+ *   sends it to listenerPath
  *                                   <------- READY (blocks on exec.fifo until `start`)
  *   ERROR (text, errno) may come from the child at any step; EOF means it died.
  */
@@ -31,6 +33,7 @@ enum sk_sync_type {
 	SYNC_PTY,
 	SYNC_HOOKS,
 	SYNC_HOOKS_DONE,
+	SYNC_SECCOMP,
 	SYNC_READY,
 	SYNC_ERROR,
 	SYNC_MAX,
