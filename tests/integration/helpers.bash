@@ -281,26 +281,20 @@ leftover_cgroups() {
 
 # The pids of processes belonging to this test: the container processes carry SKIFF_TEST_TAG
 # in their environment, and any process of another mount namespace whose mounts come from this
-# test's directory (a container init still blocked before execve) belongs to it too.
+# test's directory (a container init still blocked before execve) belongs to it too. Field 4 of
+# mountinfo is the root of the mount within its filesystem: the bundle's rootfs for a
+# container's /. (Field 5, the mount point, would also match host mounts that propagated into
+# other namespaces.) A few processes in total, not a few per pid: this runs after every test.
 test_pids() {
-	local p pid myns
-	myns="$(readlink /proc/self/ns/mnt)"
-	for p in /proc/[0-9]*; do
-		pid="${p#/proc/}"
-		[ "$pid" = "$$" ] && continue
-		if grep -qsF "SKIFF_TEST_TAG=$TEST_TAG" "$p/environ" 2>/dev/null; then
-			echo "$pid"
-			continue
-		fi
-		[ "$(readlink "$p/ns/mnt" 2>/dev/null)" != "$myns" ] || continue
-		# Field 4 is the root of the mount in its filesystem: the bundle's rootfs for a
-		# container's /. (Field 5, the mount point, would also match host mounts that
-		# propagated into other namespaces.)
-		if awk -v d="$TEST_DIR" 'index($4, d) == 1 { f = 1 } END { exit !f }' \
-			"$p/mountinfo" 2>/dev/null; then
-			echo "$pid"
-		fi
-	done
+	local myns
+	myns="$(stat -L -c %i /proc/self/ns/mnt)"
+	{
+		grep -lsF "SKIFF_TEST_TAG=$TEST_TAG" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3
+		stat -L -c '%n %i' /proc/[0-9]*/ns/mnt 2>/dev/null |
+			awk -v me="$myns" '$2 != me { split($1, a, "/"); print "/proc/" a[3] "/mountinfo" }' |
+			xargs -r awk -v d="$TEST_DIR" \
+				'index($4, d) == 1 { split(FILENAME, a, "/"); print a[3]; nextfile }' 2>/dev/null
+	} | sort -u | grep -vx -e "$$" -e "${BASHPID:-$$}" || true
 }
 
 leftover_processes() {
