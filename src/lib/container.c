@@ -100,6 +100,32 @@ static void create_ctx_done(struct create_ctx *cc)
 	closep(&cc->dirfd);
 }
 
+/* Checks across fields that the parser cannot make on one field alone (runc makes the same). */
+static int validate_spec(const struct sk_spec *spec, struct sk_err *err)
+{
+	const struct sk_linux *l = &spec->linux_;
+	bool new_userns = l->ns[SK_NS_USER].present && !l->ns[SK_NS_USER].path;
+
+	if (!l->ns[SK_NS_MOUNT].present)
+		return sk_fail(err, 0, "config.json: .linux.namespaces: a mount namespace is required");
+	if ((l->n_uid_mappings || l->n_gid_mappings) && !new_userns)
+		return sk_fail(err, 0, "config.json: .linux.uidMappings: id mappings need a new user "
+				       "namespace in .linux.namespaces");
+	if (new_userns && (!l->n_uid_mappings || !l->n_gid_mappings))
+		return sk_fail(err, 0, "config.json: .linux.%s: a new user namespace needs uid and "
+				       "gid mappings", l->n_uid_mappings ? "gidMappings" : "uidMappings");
+	if ((l->time_boottime.present || l->time_monotonic.present) &&
+	    !(l->ns[SK_NS_TIME].present && !l->ns[SK_NS_TIME].path))
+		return sk_fail(err, 0, "config.json: .linux.timeOffsets: needs a new time namespace");
+	if (spec->hostname && !l->ns[SK_NS_UTS].present)
+		return sk_fail(err, 0, "config.json: .hostname: needs a UTS namespace");
+	if (spec->domainname && !l->ns[SK_NS_UTS].present)
+		return sk_fail(err, 0, "config.json: .domainname: needs a UTS namespace");
+	if (l->has_intel_rdt)
+		return sk_fail(err, ENOTSUP, "config.json: .linux.intelRdt: resctrl is not supported");
+	return 0;
+}
+
 static int load_bundle(struct create_ctx *cc, const struct sk_create_opts *o, struct sk_err *err)
 {
 	_cleanup_free_ char *cfg = NULL, *root = NULL;
@@ -117,8 +143,8 @@ static int load_bundle(struct create_ctx *cc, const struct sk_create_opts *o, st
 		return -1;
 	if (!cc->spec->process)
 		return sk_fail(err, 0, "config.json: .process: required to create a container");
-	if (!cc->spec->linux_.ns[SK_NS_MOUNT].present)
-		return sk_fail(err, 0, "config.json: .linux.namespaces: a mount namespace is required");
+	if (validate_spec(cc->spec, err) < 0)
+		return -1;
 	if (cc->spec->process->terminal && !o->console_socket && !o->foreground)
 		return sk_fail(err, 0, "cannot allocate tty if skiff will detach without setting "
 				       "console socket");
