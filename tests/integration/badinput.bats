@@ -157,6 +157,23 @@ create_fails() {
 	assert_no_leftovers "$ID"
 }
 
+@test "invalid value: a sysctl that is not namespaced" {
+	update_config '.linux.sysctl = {"vm.swappiness": "10"}'
+	local before
+	before="$(cat /proc/sys/vm/swappiness)"
+	create_fails "" "vm.swappiness"
+	[ "$(cat /proc/sys/vm/swappiness)" = "$before" ]
+}
+
+@test "invalid value: a net sysctl without a network namespace" {
+	update_config '.linux.sysctl = {"net.ipv4.ip_forward": "1"} |
+		.linux.namespaces |= map(select(.type != "network"))'
+	local before
+	before="$(cat /proc/sys/net/ipv4/ip_forward)"
+	create_fails "" "net.ipv4.ip_forward"
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$before" ]
+}
+
 @test "missing rootfs" {
 	rm -rf "$ROOTFS"
 	create_fails "" "rootfs"

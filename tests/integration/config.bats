@@ -290,6 +290,53 @@ probe_run() {
 	[[ "$(kv propagation)" == shared:* ]]
 }
 
+@test "mounts: recursive read-only (rro) reaches submounts" {
+	mkdir -p "$TEST_DIR/host/sub"
+	mount -t tmpfs -o size=1m subtmp "$TEST_DIR/host/sub"
+	test_cleanup() { umount "$TEST_DIR/host/sub"; }
+	update_config '.mounts += [
+		{"destination": "/mnt/rro", "type": "bind", "source": $s, "options": ["rbind", "rro"]},
+		{"destination": "/mnt/ro", "type": "bind", "source": $s, "options": ["rbind", "ro"]}]' \
+		--arg s "$TEST_DIR/host"
+	set_args /probe create /mnt/rro/sub/x create /mnt/rro/y create /mnt/ro/sub/z create /mnt/ro/w
+	run runtime run --bundle "$BUNDLE" "$ID"
+	if is_runc && [ "$status" -ne 0 ]; then
+		skip "runc $(runtime_version) has no recursive mount attributes: $output"
+	fi
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	# rro: the bind and its submount are read-only; ro: only the top one.
+	[ "${lines[0]}" = create=EROFS ]
+	[ "${lines[1]}" = create=EROFS ]
+	[ "${lines[2]}" = create=ok ]
+	[ "${lines[3]}" = create=EROFS ]
+}
+
+@test "mounts: idmapped bind mount in a user namespace" {
+	requires_ns user
+	mkdir -p "$TEST_DIR/idm"
+	echo hi >"$TEST_DIR/idm/file"
+	chown 0:0 "$TEST_DIR/idm/file"
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.mounts += [
+		{"destination": "/mnt/idm", "type": "bind", "source": $s, "options": ["bind", "idmap"],
+		 "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
+		 "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}]},
+		{"destination": "/mnt/plain", "type": "bind", "source": $s, "options": ["bind"]}]' \
+		--arg s "$TEST_DIR/idm"
+	set_args /probe stat /mnt/idm/file stat /mnt/plain/file
+	run runtime run --bundle "$BUNDLE" "$ID"
+	if is_runc && { [ "$status" -ne 0 ] || [ "$(kv uid)" != 0 ]; }; then
+		skip "runc $(runtime_version) has no idmapped mounts"
+	fi
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	# Host root's file is root's through the idmapped mount, and unmapped (overflow) without.
+	[ "${lines[3]}" = uid=0 ] || { echo "$output"; false; }
+	[ "${lines[4]}" = gid=0 ]
+	[ "${lines[8]}" = uid=65534 ]
+}
+
 @test "mounts: proc, sysfs ro, devpts, mqueue, /dev/shm" {
 	probe_run mounts
 	[[ "$output" == *"mount=/proc proc "* ]]
@@ -380,6 +427,34 @@ probe_run() {
 	probe_run stat /dev/sub/myzero
 	assert_kv type char
 	assert_kv rdev 1:5
+}
+
+@test "linux.devices in a user namespace (bind-mounted from the host)" {
+	requires_ns user
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.devices = [{"path": "/dev/net/tun", "type": "c", "major": 10, "minor": 200}]'
+	# mknod is not allowed in a user namespace: the node must come from the host's /dev.
+	[ -c /dev/net/tun ] || skip "host has no /dev/net/tun"
+	probe_run stat /dev/net/tun stat /dev/null write /dev/null
+	[ "${lines[0]}" = type=char ]
+	[ "${lines[2]}" = rdev=10:200 ]
+	[ "${lines[5]}" = type=char ]
+	[ "${lines[7]}" = rdev=1:3 ]
+	[ "${lines[10]}" = write=ok ]
+}
+
+@test "rootfsPropagation" {
+	update_config '.linux.rootfsPropagation = "private"'
+	probe_run mount /
+	assert_kv propagation -
+	update_config '.linux.rootfsPropagation = "shared"'
+	probe_run mount /
+	if is_runc && [ "$(kv propagation)" = - ]; then
+		skip "runc $(runtime_version) does not leave the container's / shared"
+	fi
+	[[ "$(kv propagation)" == shared:* ]]
 }
 
 @test "sysctl: namespaced keys" {
