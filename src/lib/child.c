@@ -44,7 +44,31 @@ struct child_state {
 	char *state_json; /* from the parent: the state for createContainer, a newline, and the
 			     state for startContainer */
 	struct sk_proc proc; /* the process half, shared with exec */
+	int *tree_fds;	     /* per mount: idmapped tree sent by the parent, or -1 */
 };
+
+/* Receives messages until `type`, keeping the idmapped mount trees the parent sends first. */
+static int expect_keeping_trees(struct child_state *s, enum sk_sync_type type, struct sk_err *err)
+{
+	for (;;) {
+		enum sk_sync_type got;
+		int32_t idx;
+		int fd = -1;
+		if (sk_sync_recv(s->c->sync_fd, &got, &idx, &fd, NULL, err) < 0)
+			return -1;
+		if (got == type) {
+			closep(&fd);
+			return 0;
+		}
+		if (got != SYNC_MOUNT_FD || fd < 0 || idx < 0 || (size_t)idx >= s->c->spec->n_mounts) {
+			closep(&fd);
+			return sk_fail(err, EPROTO, "sync: expected %s, got %s", sk_sync_name(type),
+				       sk_sync_name(got));
+		}
+		closep(&s->tree_fds[idx]);
+		s->tree_fds[idx] = fd;
+	}
+}
 
 /* Stage path: join the namespaces given by path, unshare the new ones, and fork when the
  * pid or time namespace only applies to children. The forked init goes on; the stage exits. */
@@ -59,7 +83,7 @@ static int stage_namespaces(struct child_state *s, struct sk_err *err)
 		return sk_fail(err, errno, "unshare namespaces (flags %#x)", c->unshare_flags);
 	if (c->unshare_flags & CLONE_NEWUSER) {
 		if (sk_sync_send(c->sync_fd, SYNC_USERNS_READY, 0, NULL, -1, err) < 0 ||
-		    sk_sync_expect(c->sync_fd, SYNC_USERNS_DONE, NULL, NULL, err) < 0)
+		    expect_keeping_trees(s, SYNC_USERNS_DONE, err) < 0)
 			return -1;
 	}
 	if ((c->unshare_flags & CLONE_NEWTIME) &&
@@ -179,7 +203,13 @@ static int child_setup(struct child_state *s, struct sk_err *err)
 	struct sk_child_ctx *c = s->c;
 	const struct sk_spec *spec = c->spec;
 
-	if (sk_sync_expect(c->sync_fd, SYNC_GO, NULL, NULL, err) < 0)
+	s->tree_fds = malloc(sizeof(int) * (spec->n_mounts + 1));
+	if (!s->tree_fds)
+		return sk_fail(err, ENOMEM, "container setup");
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		s->tree_fds[i] = -1;
+	s->rootfs.tree_fds = s->tree_fds;
+	if (expect_keeping_trees(s, SYNC_GO, err) < 0)
 		return -1;
 	if (c->stage && stage_namespaces(s, err) < 0)
 		return -1;

@@ -127,13 +127,12 @@ static int reopen(const struct sk_mount_ctx *ctx, const char *dest, struct sk_er
 	return sk_open_in_root(ctx->root_fd, dest, O_PATH, 0, err);
 }
 
-static int mount_bind(const struct sk_mount_ctx *ctx, const struct sk_mount *m, int target,
-		      struct sk_err *err)
+/* After a bind (or an attached tree): ro and other flags by remount, then propagation and
+ * recursive attributes, each on a fresh fd of the new mount. */
+static int bind_finish(const struct sk_mount_ctx *ctx, const struct sk_mount *m,
+		       struct sk_err *err)
 {
 	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	if (sk_mount_fd(m->source, target, NULL, MS_BIND | (m->recursive_bind ? MS_REC : 0), NULL,
-			m->destination, err) < 0)
-		return -1;
 	if (!extra && !m->propagation && !m->attr_set && !m->attr_clr)
 		return 0;
 	_cleanup_close_ int fd = reopen(ctx, m->destination, err);
@@ -144,6 +143,48 @@ static int mount_bind(const struct sk_mount_ctx *ctx, const struct sk_mount *m, 
 	if (sk_mount_propagation(fd, m->propagation, m->destination, err) < 0)
 		return -1;
 	return setattr(fd, m->attr_set, m->attr_clr, m->destination, err);
+}
+
+static int mount_bind(const struct sk_mount_ctx *ctx, const struct sk_mount *m, int target,
+		      struct sk_err *err)
+{
+	if (sk_mount_fd(m->source, target, NULL, MS_BIND | (m->recursive_bind ? MS_REC : 0), NULL,
+			m->destination, err) < 0)
+		return -1;
+	return bind_finish(ctx, m, err);
+}
+
+int sk_mount_attach_tree(const struct sk_mount_ctx *ctx, const struct sk_mount *m, int tree_fd,
+			 struct sk_err *err)
+{
+	_cleanup_close_ int target = prepare_target(ctx, m, err);
+
+	if (target < 0)
+		return -1;
+	if (syscall(SYS_move_mount, tree_fd, "", target, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return sk_fail(err, errno, "attach idmapped mount of %s on %s", m->source,
+			       m->destination);
+	return bind_finish(ctx, m, err);
+}
+
+int sk_mount_make_idmapped(int bundle_fd, const struct sk_mount *m, int userns_fd,
+			   struct sk_err *err)
+{
+	bool rec = m->ridmap || m->recursive_bind;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
+	int fd = (int)syscall(SYS_open_tree, bundle_fd, m->source,
+			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+
+	if (fd < 0)
+		return sk_fail(err, errno, "clone mount tree of %s", m->source);
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE : 0),
+		    &attr, sizeof(attr)) < 0) {
+		sk_fail(err, errno, "idmap mount of %s", m->source);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int sk_mount_apply(const struct sk_mount_ctx *ctx, const struct sk_mount *m, struct sk_err *err)

@@ -18,6 +18,14 @@ struct sk_mount_ctx {
 int sk_mount_apply(const struct sk_mount_ctx *ctx, const struct sk_mount *m, struct sk_err *err);
 /* A cgroup or cgroup2 mount: the container's own cgroups, read-only unless "rw" is asked. */
 int sk_mount_cgroup(const struct sk_mount_ctx *ctx, const struct sk_mount *m, struct sk_err *err);
+/* Attaches a detached mount tree (an idmapped bind made by the parent) at m->destination,
+ * then applies m's flags, propagation and attributes. */
+int sk_mount_attach_tree(const struct sk_mount_ctx *ctx, const struct sk_mount *m, int tree_fd,
+			 struct sk_err *err);
+/* Parent side: clones m->source (relative to bundle_fd) as a detached tree idmapped to
+ * userns_fd. Returns the tree fd. */
+int sk_mount_make_idmapped(int bundle_fd, const struct sk_mount *m, int userns_fd,
+			   struct sk_err *err);
 /* mount(2) with the target given as an fd; source may be an fd path too. */
 int sk_mount_fd(const char *source, int target_fd, const char *type, unsigned long flags,
 		const char *data, const char *what, struct sk_err *err);

@@ -99,7 +99,9 @@ int sk_rootfs_prepare(struct sk_rootfs *r, struct sk_err *err)
 		return sk_fail(err, errno, "open rootfs %s", r->path);
 	mctx = (struct sk_mount_ctx){ r->root_fd, r->userns, r->cgroupns };
 	for (size_t i = 0; i < spec->n_mounts; i++) {
-		if (sk_mount_apply(&mctx, &spec->mounts[i], err) < 0)
+		int tree = r->tree_fds ? r->tree_fds[i] : -1;
+		if ((tree >= 0 ? sk_mount_attach_tree(&mctx, &spec->mounts[i], tree, err)
+			       : sk_mount_apply(&mctx, &spec->mounts[i], err)) < 0)
 			return sk_wrap(err, "mounts[%zu]", i);
 		has_dev |= !strcmp(spec->mounts[i].destination, "/dev");
 	}

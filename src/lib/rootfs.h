@@ -16,6 +16,7 @@ struct sk_rootfs {
 	bool cgroupns;
 	bool netns; /* the container has its own network namespace (for net.* sysctls) */
 	int root_fd;  /* O_PATH of the root mount, set by sk_rootfs_prepare */
+	const int *tree_fds; /* per mount: an idmapped tree from the parent, or -1 (may be NULL) */
 };
 
 /* Propagation of /, the root bind mount, every config mount, /dev nodes and links, sysctl. */

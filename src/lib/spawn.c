@@ -22,6 +22,7 @@
 #include "child.h"
 #include "cleanup.h"
 #include "hooks.h"
+#include "mount.h"
 #include "ns.h"
 #include "spawn.h"
 #include "sync.h"
@@ -71,6 +72,73 @@ static int run_runtime_hooks(struct sk_spawn *sp, int sock, struct sk_err *err)
 	return sk_sync_send(sock, SYNC_HOOKS_DONE, 0, both, -1, err);
 }
 
+/* A user namespace with a mount's own mappings: a throwaway process is cloned into a new one,
+ * the mappings are written, and the namespace outlives the process through the fd. */
+static int userns_with_maps(const struct sk_mount *m, struct sk_err *err)
+{
+	struct sk_linux l = { .uid_mappings = m->uid_mappings, .n_uid_mappings = m->n_uid_mappings,
+			      .gid_mappings = m->gid_mappings, .n_gid_mappings = m->n_gid_mappings };
+	char path[64];
+	int pfd[2], fd = -1;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return sk_fail(err, errno, "pipe");
+	pid_t pid = do_clone3(CLONE_NEWUSER, -1);
+	if (pid == 0) {
+		char c;
+		close(pfd[1]);
+		_exit(read(pfd[0], &c, 1) < 0);
+	}
+	close(pfd[0]);
+	if (pid < 0) {
+		sk_fail(err, errno, "clone a user namespace for an idmapped mount");
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		if (sk_ns_write_id_maps(pid, &l, err) == 0 &&
+		    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			sk_fail(err, errno, "open %s", path);
+	}
+	close(pfd[1]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return fd;
+}
+
+/* Idmapped mounts must be made where the filesystem's owner has CAP_SYS_ADMIN (here), then
+ * attached by the child: one MOUNT_FD per idmap/ridmap mount, indexed by mount. */
+static int send_idmapped_trees(struct sk_spawn *sp, int sock, pid_t userns_pid,
+			       struct sk_err *err)
+{
+	const struct sk_spec *spec = sp->spec;
+	_cleanup_close_ int bundle = -1;
+
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct sk_mount *m = &spec->mounts[i];
+		_cleanup_close_ int userns = -1, tree = -1;
+		char path[64];
+		if (!m->idmap && !m->ridmap)
+			continue;
+		if (bundle < 0 && (bundle = open(sp->st->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return sk_fail(err, errno, "open bundle %s", sp->st->bundle);
+		if (m->n_uid_mappings || m->n_gid_mappings) {
+			userns = userns_with_maps(m, err);
+		} else if (userns_pid > 0) {
+			snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)userns_pid);
+			if ((userns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+				sk_fail(err, errno, "open %s", path);
+		} else {
+			return sk_fail(err, 0, "config.json: .mounts[%zu]: idmap needs uidMappings and "
+					       "gidMappings or a user namespace", i);
+		}
+		if (userns < 0)
+			return sk_wrap(err, "mounts[%zu]", i);
+		tree = sk_mount_make_idmapped(bundle, m, userns, err);
+		if (tree < 0 || sk_sync_send(sock, SYNC_MOUNT_FD, (int32_t)i, NULL, tree, err) < 0)
+			return sk_wrap(err, "mounts[%zu]", i);
+	}
+	return 0;
+}
+
 /* The sync loop: answers the child's requests until READY. */
 static int sync_loop(struct sk_spawn *sp, int sock, pid_t *stage_pid, struct sk_err *err)
 {
@@ -83,6 +151,7 @@ static int sync_loop(struct sk_spawn *sp, int sock, pid_t *stage_pid, struct sk_
 		switch (type) {
 		case SYNC_USERNS_READY:
 			if (sk_ns_write_id_maps(*stage_pid, &sp->spec->linux_, err) < 0 ||
+			    send_idmapped_trees(sp, sock, *stage_pid, err) < 0 ||
 			    sk_sync_send(sock, SYNC_USERNS_DONE, 0, NULL, -1, err) < 0)
 				return -1;
 			break;
@@ -212,6 +281,10 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	if (!c.stage && (new_flags & CLONE_NEWUSER) && sk_ns_write_id_maps(pid, l, err) < 0)
 		goto fail;
 	if (sk_cgroup_enter(sp->cg, pid, err) < 0)
+		goto fail;
+	/* Stage path with a new user namespace: the trees follow its maps (USERNS_READY). */
+	if (!(c.stage && (new_flags & CLONE_NEWUSER)) &&
+	    send_idmapped_trees(sp, sv[0], (new_flags & CLONE_NEWUSER) ? pid : 0, err) < 0)
 		goto fail;
 	if (sk_sync_send(sv[0], SYNC_GO, 0, NULL, -1, err) < 0 || sync_loop(sp, sv[0], &stage_pid, err) < 0)
 		goto fail;

@@ -13,6 +13,7 @@
 
 static const char *const names[SYNC_MAX] = {
 	[SYNC_GO] = "GO",
+	[SYNC_MOUNT_FD] = "MOUNT_FD",
 	[SYNC_USERNS_READY] = "USERNS_READY",
 	[SYNC_USERNS_DONE] = "USERNS_DONE",
 	[SYNC_PID] = "PID",

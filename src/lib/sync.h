@@ -8,9 +8,10 @@
  *   parent                                   child
  *   clone3 --------------------------------> waits for GO
  *   (writes uid/gid maps, enters cgroups)
+ *   MOUNT_FD x N (idmapped mount trees) ---->
  *   GO ------------------------------------> [stage path: setns/unshare]
  *                                   <------- USERNS_READY (unshared a user ns itself)
- *   writes maps, USERNS_DONE -------------->
+ *   writes maps, MOUNT_FD x N, USERNS_DONE ->
  *                                   <------- PID (stage path: host pid of the forked init)
  *                                   <------- PTY + master fd (terminal)
  *                                   <------- HOOKS (mounts done, before pivot_root)
@@ -27,6 +28,7 @@
 
 enum sk_sync_type {
 	SYNC_GO = 1,
+	SYNC_MOUNT_FD,
 	SYNC_USERNS_READY,
 	SYNC_USERNS_DONE,
 	SYNC_PID,
