@@ -21,4 +21,4 @@ mkdir -p build-test
 cd build-test
 ../configure --enable-werror >/dev/null
 make -j"$(nproc)" >/dev/null
-make check
+make --no-print-directory -s check
