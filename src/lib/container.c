@@ -436,8 +436,17 @@ int sk_container_delete(const struct sk_global *g, const char *id, bool force,
 	_cleanup_close_ int dirfd = -1;
 	_cleanup_(sk_state_freep) struct sk_state *st = NULL;
 
-	if (sk_id_validate(id, err) < 0 || sk_state_dir_open(g->root, id, &dirfd, err) < 0)
+	if (sk_id_validate(id, err) < 0)
 		return -1;
+	if (sk_state_dir_open(g->root, id, &dirfd, err) < 0) {
+		/* As runc: deleting what is already gone is not an error with --force (the
+		 * containerd shim's cleanup relies on it). */
+		if (force && err->errnum == ENOENT) {
+			sk_err_clear(err);
+			return 0;
+		}
+		return -1;
+	}
 	if (sk_state_read(dirfd, &st, err) < 0) {
 		/* A create killed before it wrote its state: nothing runs, only remove the dir. */
 		if (!force)
