@@ -3,7 +3,7 @@
  * cgroup v2 files: controller delegation (subtree_control), resources with their conversions
  * from the runtime-spec's v1-shaped values, linux.resources.unified, and cgroup.freeze. On a
  * hybrid host only unified keys (and hugetlb when v1 lacks it) go to the v2 tree.
- * Not done yet: linux.resources.devices on v2 (needs an eBPF device program).
+ * linux.resources.devices: an eBPF device program (cgroup-bpf.c).
  */
 #include "config.h"
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "cgroup-bpf.h"
 #include "cgroup-internal.h"
 #include "cleanup.h"
 
@@ -376,8 +377,11 @@ int cg_v2_apply(struct sk_cgroup *cg, struct cg_hier *h, const struct cg_res *r,
 			      hh, ho) < 0)
 			return -1;
 	}
-	/* network (net_cls/net_prio) has no v2 controller: ignored as runc does.
-	 * devices: the eBPF device filter is not implemented yet. */
+	/* network (net_cls/net_prio) has no v2 controller: ignored as runc does. */
+	/* devices: always on create; on update only when the update has rules (it replaces the
+	 * program, and a resources object without devices must not open everything) */
+	if ((!update || r->has_devices) && cg_bpf_devices_apply(cg, dir, r, err) < 0)
+		return -1;
 	return v2_unified(cg, dir, r, err);
 }
 
