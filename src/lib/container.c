@@ -24,6 +24,7 @@
 #include "fs.h"
 #include "hooks.h"
 #include "id.h"
+#include "lsm.h"
 #include "seccomp.h"
 #include "spawn.h"
 #include "spec.h"
@@ -160,7 +161,9 @@ static int load_bundle(struct create_ctx *cc, const struct sk_create_opts *o, st
 		return sk_fail(err, errno, "rootfs %s", root);
 	if (stat(cc->st.rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode))
 		return sk_fail(err, ENOTDIR, "rootfs %s", cc->st.rootfs);
-	/* Compiled before anything exists, so that a bad profile leaves nothing behind. */
+	/* Checked before anything exists, so that a bad profile leaves nothing behind. */
+	if (sk_lsm_check(cc->spec, err) < 0)
+		return -1;
 	return sk_seccomp_prepare(cc->spec->linux_.seccomp, &cc->seccomp, err);
 }
 

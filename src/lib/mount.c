@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "cleanup.h"
 #include "fs.h"
+#include "lsm.h"
 #include "mount.h"
 
 int sk_mount_fd(const char *source, int target_fd, const char *type, unsigned long flags,
@@ -190,6 +191,7 @@ int sk_mount_make_idmapped(int bundle_fd, const struct sk_mount *m, int userns_f
 int sk_mount_apply(const struct sk_mount_ctx *ctx, const struct sk_mount *m, struct sk_err *err)
 {
 	_cleanup_close_ int target = -1;
+	_cleanup_free_ char *labeled = NULL;
 	const char *type = m->type ? m->type : "";
 
 	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))
@@ -199,8 +201,10 @@ int sk_mount_apply(const struct sk_mount_ctx *ctx, const struct sk_mount *m, str
 		return -1;
 	if (m->bind)
 		return mount_bind(ctx, m, target, err);
+	if (sk_lsm_mount_data(ctx->mount_label, type, m->data, &labeled, err) < 0)
+		return -1;
 	if (sk_mount_fd(m->source ? m->source : type, target, type, m->flags & ~MS_REMOUNT,
-			m->data, m->destination, err) < 0)
+			labeled ? labeled : m->data, m->destination, err) < 0)
 		return -1;
 	if (!m->propagation && !m->attr_set && !m->attr_clr)
 		return 0;

@@ -13,6 +13,7 @@ struct sk_mount_ctx {
 	int root_fd;	    /* O_PATH fd of the container's root mount */
 	bool userns;	    /* a new user namespace: no mknod, locked mount flags */
 	bool cgroupns;	    /* the container has its own cgroup namespace */
+	const char *mount_label; /* linux.mountLabel: context= for the mounts that take it */
 };
 
 int sk_mount_apply(const struct sk_mount_ctx *ctx, const struct sk_mount *m, struct sk_err *err);

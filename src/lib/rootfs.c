@@ -97,7 +97,8 @@ int sk_rootfs_prepare(struct sk_rootfs *r, struct sk_err *err)
 	r->root_fd = open(r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->root_fd < 0)
 		return sk_fail(err, errno, "open rootfs %s", r->path);
-	mctx = (struct sk_mount_ctx){ r->root_fd, r->userns, r->cgroupns };
+	mctx = (struct sk_mount_ctx){ r->root_fd, r->userns, r->cgroupns,
+				      spec->linux_.mount_label };
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		int tree = r->tree_fds ? r->tree_fds[i] : -1;
 		if ((tree >= 0 ? sk_mount_attach_tree(&mctx, &spec->mounts[i], tree, err)
