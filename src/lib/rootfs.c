@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -53,6 +55,29 @@ static int sysctl_allowed(const struct sk_rootfs *r, const char *key, struct sk_
 			       "its own namespace for it", key);
 }
 
+#define PROC_ROOT_INO 1 /* the inode number of every procfs root */
+
+/* Opens /proc/sys/<key> beneath the root of the container's procfs without crossing a mount:
+ * a bind mount over the file, even of another procfs file such as a global sysctl, is refused
+ * (CVE-2025-52881); checking the filesystem type alone would let such a redirect through. */
+static int open_sysctl(int root_fd, const char *path, struct sk_err *err)
+{
+	struct open_how how = { .flags = O_WRONLY | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS };
+	struct stat st;
+	_cleanup_close_ int proc = sk_open_in_root(root_fd, "/proc", O_PATH | O_DIRECTORY, 0, err);
+	if (proc < 0)
+		return -1;
+	if (fstat(proc, &st) < 0 || st.st_ino != PROC_ROOT_INO)
+		return sk_fail(err, EXDEV, "/proc is not the root of a procfs");
+	int fd = (int)syscall(SYS_openat2, proc, path + strlen("/proc/"), &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) /* before 5.6: no mount check beyond the type */
+		return sk_open_in_root(root_fd, path, O_WRONLY | O_NOFOLLOW, 0, err);
+	if (fd < 0)
+		return sk_fail(err, errno, "open %s beneath the container's procfs", path);
+	return fd;
+}
+
 static int apply_sysctl(const struct sk_rootfs *r, struct sk_err *err)
 {
 	const struct sk_linux *l = &r->spec->linux_;
@@ -70,8 +95,7 @@ static int apply_sysctl(const struct sk_rootfs *r, struct sk_err *err)
 				*p = '/';
 		if (strstr(path, "/../") || strstr(path, "//"))
 			return sk_fail(err, EINVAL, "invalid sysctl key %s", key);
-		_cleanup_close_ int fd = sk_open_in_root(r->root_fd, path, O_WRONLY | O_NOFOLLOW, 0,
-							 err);
+		_cleanup_close_ int fd = open_sysctl(r->root_fd, path, err);
 		if (fd < 0)
 			return sk_wrap(err, "sysctl %s", key);
 		if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
