@@ -305,3 +305,200 @@ hostile_link() {
 		! -name root ! -name host-canary ! -name bundle ! -name rootfs ! -name config.json)"
 	[ -z "$stray" ] || { echo "stray files: $stray"; false; }
 }
+
+# --- CVE-2019-16884, CVE-2019-19921, CVE-2023-27561, CVE-2025-52881: writes into /proc ----
+
+@test "CVE-2019-19921: a sysctl write does not go to a file bind-mounted over /proc/sys" {
+	echo "fake" >"$TEST_DIR/fake-sysctl"
+	update_config '.mounts += [{"destination": "/proc/sys/kernel/domainname", "type": "bind",
+		"source": $f, "options": ["bind"]}] | .linux.sysctl = {"kernel.domainname": "pwned"}' \
+		--arg f "$TEST_DIR/fake-sysctl"
+	set_args /probe hostname
+	run runtime run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$(cat "$TEST_DIR/fake-sysctl")" = fake ]
+	if [ "$status" -eq 0 ]; then
+		assert_kv domainname pwned
+	fi
+}
+
+@test "CVE-2025-52881: a sysctl write is not redirected to another procfs file by a bind mount" {
+	local f=/proc/sys/fs/lease-break-time before
+	before="$(cat "$f")"
+	# The attack: another (global) procfs file mounted where the runtime writes a namespaced
+	# sysctl; procfs checks by filesystem type alone let the write through.
+	update_config '.mounts += [{"destination": "/proc/sys/kernel/domainname", "type": "bind",
+		"source": $f, "options": ["bind"]}] | .linux.sysctl = {"kernel.domainname": "4242"}' \
+		--arg f "$f"
+	set_args /probe hostname
+	run runtime run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	local after
+	after="$(cat "$f")"
+	[ "$after" = "$before" ] || echo "$before" >"$f"
+	[ "$after" = "$before" ] || { echo "host $f changed from $before to $after"; false; }
+}
+
+@test "CVE-2023-27561: oom_score_adj and /proc/self/attr writes do not follow a fake /proc/self" {
+	echo "fake" >"$TEST_DIR/fake-oom"
+	update_config '.mounts += [{"destination": "/proc/self/oom_score_adj", "type": "bind",
+		"source": $f, "options": ["bind"]}] | .process.oomScoreAdj = 123' \
+		--arg f "$TEST_DIR/fake-oom"
+	set_args /probe oom
+	run runtime run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$(cat "$TEST_DIR/fake-oom")" = fake ]
+}
+
+@test "CVE-2019-16884: a procfs mounted over the container's /proc from a bind is not trusted for LSM writes" {
+	# A tmpfs over /proc/self/attr-like paths: the runtime must not write its LSM label there.
+	mkdir -p "$TEST_DIR/fakeattr"
+	echo fake >"$TEST_DIR/fakeattr/exec"
+	update_config '.mounts += [{"destination": "/proc/self/attr", "type": "bind",
+		"source": $d, "options": ["rbind"]}]' --arg d "$TEST_DIR/fakeattr"
+	set_args /probe ids
+	run runtime run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$(cat "$TEST_DIR/fakeattr/exec")" = fake ]
+	[ "$(ls "$TEST_DIR/fakeattr")" = exec ]
+}
+
+# --- CVE-2025-31133: masking through a /dev/null that is a symlink to a procfs file -------
+
+@test "CVE-2025-31133: /dev/null as a symlink to core_pattern does not unmask it" {
+	local before
+	before="$(cat /proc/sys/kernel/core_pattern)"
+	no_dev_mounts
+	mkdir -p "$ROOTFS/dev"
+	rm -f "$ROOTFS/dev/null"
+	ln -s /proc/sys/kernel/core_pattern "$ROOTFS/dev/null"
+	update_config '.linux.maskedPaths += ["/proc/sys/kernel/core_pattern"]'
+	set_args /probe stat /proc/sys/kernel/core_pattern read /proc/sys/kernel/core_pattern
+	run runtime run --bundle "$BUNDLE" "$ID"
+	echo "$output"
+	[ "$(cat /proc/sys/kernel/core_pattern)" = "$before" ]
+	if [ "$status" -eq 0 ]; then
+		# Masked with the real null device, not with what the rootfs's /dev/null names.
+		assert_kv type char
+		assert_kv rdev 1:3
+		assert_kv read ""
+	fi
+}
+
+# --- CVE-2025-52565: the console ---------------------------------------------------------
+
+# with_console_socket CMD...: run CMD with a recvtty listener on $TEST_DIR/console.sock; the
+# container's terminal output ends up in $TEST_DIR/tty.out.
+start_recvtty() {
+	local recvtty
+	recvtty="$(recvtty_bin)" || skip "recvtty is not available"
+	"$recvtty" --no-stdin "$TEST_DIR/console.sock" >"$TEST_DIR/tty.out" 2>"$TEST_DIR/tty.err" &
+	RECVTTY_PID=$!
+	local i=0
+	while [ ! -S "$TEST_DIR/console.sock" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+tty_output() {
+	wait "$RECVTTY_PID" || true
+	output="$(tr -d '\r' <"$TEST_DIR/tty.out")"
+	mapfile -t lines <<<"$output"
+}
+
+@test "CVE-2025-52565: /dev/console is the container's own pty and no other pty is reachable" {
+	update_config '.process.terminal = true'
+	set_args /bin/sh -c '/probe tty stat /dev/console; ls /dev/pts | tr "\n" " "; echo'
+	start_recvtty
+	run_d --console-socket "$TEST_DIR/console.sock" "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	wait_status "$ID" stopped
+	tty_output
+	echo "$output"
+	[[ "$(kv tty0)" == /dev/pts/* ]]
+	local pts="${lines[-1]}"
+	# Only this container's devpts instance: ptmx and the console's pty.
+	[ "$pts" = "0 ptmx " ] || [ "$pts" = "ptmx 0 " ]
+	assert_kv type char
+	assert_kv rdev 136:0
+}
+
+@test "CVE-2025-52565: /dev/pts/ptmx and /dev/console symlinks to host paths are not followed" {
+	make_canary
+	no_dev_mounts
+	update_config '.process.terminal = true
+		| .mounts += [{"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+			"options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]}]'
+	mkdir -p "$ROOTFS/dev"
+	ln -s "$CANARY/file" "$ROOTFS/dev/console"
+	set_args /probe tty stat /dev/console
+	start_recvtty
+	run_d --console-socket "$TEST_DIR/console.sock" "$ID"
+	echo "status $status: $output"
+	[ "$status" -eq 0 ] && wait_status "$ID" stopped
+	kill "$RECVTTY_PID" 2>/dev/null || true
+	assert_canary_untouched
+	runtime delete -f "$ID" >/dev/null 2>&1 || true
+
+	# A rootfs whose /dev/pts/ptmx leads to the host's ptmx: no devpts mount in the config.
+	update_config '.mounts |= map(select(.destination != "/dev/pts"))'
+	rm -rf "$ROOTFS/dev/pts"
+	mkdir -p "$ROOTFS/dev/pts"
+	ln -s "$(relative_to_host /dev/ptmx)" "$ROOTFS/dev/pts/ptmx"
+	start_recvtty
+	run_d --console-socket "$TEST_DIR/console.sock" "$ID-2"
+	echo "status $status: $output"
+	kill "$RECVTTY_PID" 2>/dev/null || true
+	# Resolved inside the rootfs, the link names nothing: a clear error.
+	assert_error
+	assert_canary_untouched
+}
+
+# --- CVE-2022-29162 / CVE-2022-27650: inheritable capabilities ---------------------------
+
+@test "CVE-2022-29162: CapInh stays 0 with ambient capabilities but no inheritable set" {
+	update_config '.process.capabilities.ambient = ["CAP_NET_BIND_SERVICE", "CAP_CHOWN"]
+		| del(.process.capabilities.inheritable)'
+	set_args /probe caps
+	run_ctr
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	assert_kv CapInh 0000000000000000
+	# Ambient needs inheritable: none can be raised.
+	assert_kv CapAmb 0000000000000000
+}
+
+@test "CVE-2022-27650: CapInh is 0 with the default capability set and as a non-root user" {
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	set_args /probe caps
+	run_ctr
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	assert_kv CapInh 0000000000000000
+	assert_kv CapAmb 0000000000000000
+	assert_kv CapEff 0000000000000000
+	# exec: the exec engineer adds the same check for `exec` (with and without --cap).
+}
+
+# --- CVE-2023-25809: cgroupfs inside the container ---------------------------------------
+
+@test "CVE-2023-25809: /sys/fs/cgroup is read-only unless the config asks rw" {
+	update_config '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup",
+		"source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime"]}]'
+	set_args /bin/sh -c '/probe mounts; for d in /sys/fs/cgroup /sys/fs/cgroup/*; do
+		mkdir "$d/skiff-escape" 2>/dev/null && echo "mkdir=ok $d"; done; true'
+	run_ctr
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	echo "$output"
+	local cg
+	cg="$(grep '^mount=/sys/fs/cgroup' <<<"$output")"
+	[ -n "$cg" ]
+	# Every cgroup mount (and the tmpfs holding v1 hierarchies) carries ro.
+	[ -z "$(grep -v '^mount=[^ ]* [^ ]* ro[, ]' <<<"$cg")" ]
+	assert_output_lacks "mkdir=ok"
+
+	update_config '.mounts[-1].options += ["rw"]'
+	set_args /probe mounts
+	run_ctr
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	grep '^mount=/sys/fs/cgroup[^ ]* cgroup' <<<"$output" | grep -q ' rw[, ]'
+}
