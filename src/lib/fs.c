@@ -272,6 +272,29 @@ int sk_open_in_root(int root_fd, const char *path, int flags, mode_t mode, struc
 	return fd;
 }
 
+/* One step of sk_mkdir_in_root: the directory `name` under parent (created if missing). A
+ * plain child is opened beneath parent (no symlinks, one syscall); a symlink or ".." is
+ * resolved again from the root with the whole prefix, so it cannot lead out of the root. */
+static int mkdir_step(int root_fd, int parent, const char *prefix, const char *name, mode_t mode)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, parent, name, &how, sizeof(how));
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT) {
+		if (mkdirat(parent, name, mode) < 0 && errno != EEXIST)
+			return -errno;
+		/* Just made: O_NOFOLLOW refuses a symlink swapped in since. */
+		fd = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 || errno != ELOOP)
+			return fd >= 0 ? fd : -errno;
+	}
+	/* A symlink (ELOOP), ".." or no openat2 (ENOSYS): resolve the prefix inside the root. */
+	return open_in_root_raw(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
+}
+
 int sk_mkdir_in_root(int root_fd, const char *path, mode_t mode, struct sk_err *err)
 {
 	_cleanup_free_ char *p = strdup(path);
@@ -285,7 +308,7 @@ int sk_mkdir_in_root(int root_fd, const char *path, mode_t mode, struct sk_err *
 		return fd;
 	if (fd != -ENOENT)
 		return sk_fail(err, -fd, "mkdir %s in the container root", path);
-	/* Create one missing level at a time; each parent is resolved afresh inside the root. */
+	/* Create one missing level at a time, each below the one before. */
 	parent = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
 	if (parent < 0)
 		return sk_fail(err, errno, "dup root fd");
@@ -296,13 +319,8 @@ int sk_mkdir_in_root(int root_fd, const char *path, mode_t mode, struct sk_err *
 		*s = '\0';
 		char *name = strrchr(p, '/');
 		name = name ? name + 1 : p;
-		if (*name && strcmp(name, ".") && strcmp(name, "..")) {
-			int next = open_in_root_raw(root_fd, p, O_PATH | O_DIRECTORY, 0);
-			if (next == -ENOENT) {
-				if (mkdirat(parent, name, mode) < 0 && errno != EEXIST)
-					return sk_fail(err, errno, "mkdir %s in the container root", p);
-				next = open_in_root_raw(root_fd, p, O_PATH | O_DIRECTORY, 0);
-			}
+		if (*name && strcmp(name, ".")) {
+			int next = mkdir_step(root_fd, parent, p, name, mode);
 			if (next < 0)
 				return sk_fail(err, -next, "mkdir %s in the container root", p);
 			close(parent);

@@ -106,6 +106,40 @@ static int apply_sysctl(const struct sk_rootfs *r, struct sk_err *err)
 	return 0;
 }
 
+/* pivot_root refuses a new root whose parent mount is shared: with a shared rootfsPropagation
+ * the mount holding the rootfs is made private (only in our mount namespace). */
+static int rootfs_parent_private(const char *rootfs, struct sk_err *err)
+{
+	_cleanup_free_ char *text = NULL, *best = NULL;
+	bool shared = false;
+	size_t best_len = 0;
+	char *save = NULL;
+
+	if (sk_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &text, NULL, err) < 0)
+		return -1;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char mp[4096];
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		size_t n = strlen(mp);
+		bool parent = !strcmp(mp, "/") ||
+			      (!strncmp(rootfs, mp, n) && (rootfs[n] == '/' || rootfs[n] == '\0'));
+		if (!parent || n < best_len)
+			continue;
+		free(best);
+		best = strdup(mp);
+		if (!best)
+			return sk_fail(err, ENOMEM, "mountinfo");
+		best_len = n;
+		char *dash = strstr(line, " - ");
+		char *opt = strstr(line, " shared:");
+		shared = opt && dash && opt < dash;
+	}
+	if (best && shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+		return sk_fail(err, errno, "make %s private for pivot_root", best);
+	return 0;
+}
+
 int sk_rootfs_prepare(struct sk_rootfs *r, struct sk_err *err)
 {
 	const struct sk_spec *spec = r->spec;
@@ -116,6 +150,8 @@ int sk_rootfs_prepare(struct sk_rootfs *r, struct sk_err *err)
 	/* Slave (or what rootfsPropagation asks) recursively, so our mounts never reach the host. */
 	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
 		return sk_fail(err, errno, "set propagation of / in the container's mount namespace");
+	if ((prop & MS_SHARED) && rootfs_parent_private(r->path, err) < 0)
+		return -1;
 	if (mount(r->path, r->path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return sk_fail(err, errno, "bind mount rootfs %s on itself", r->path);
 	r->root_fd = open(r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
