@@ -39,6 +39,8 @@ struct cg_mounts {
 	size_t n;
 };
 
+struct cg_systemd; /* cgroup-systemd.c */
+
 struct sk_cgroup {
 	enum sk_cgroup_manager mgr;
 	enum sk_cgroup_mode mode;
@@ -47,6 +49,7 @@ struct sk_cgroup {
 	size_t n;
 	int v2_fd;
 	bool fake;
+	struct cg_systemd *sd; /* SK_CGM_SYSTEMD: what enter needs; NULL when loaded */
 };
 
 /* Mount detection: parse a mountinfo text (exposed for tests). */

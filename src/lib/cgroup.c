@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include "cgroup-internal.h"
+#include "cgroup-systemd.h"
 #include "cleanup.h"
 
 #define DESTROY_TIMEOUT_MS 5000
@@ -546,6 +547,7 @@ void sk_cgroup_free(struct sk_cgroup *cg)
 	free(cg->path);
 	if (cg->v2_fd >= 0)
 		close(cg->v2_fd);
+	cg_systemd_free(cg->sd);
 	free(cg);
 }
 
@@ -741,8 +743,12 @@ int cg_create_env(const struct cg_env *env, enum sk_cgroup_manager mgr, const ch
 		*ret = TAKE_PTR(cg);
 		return 0;
 	}
-	if (mgr == SK_CGM_SYSTEMD)
-		return sk_fail(err, 0, "systemd cgroup driver not available");
+	if (mgr == SK_CGM_SYSTEMD) {
+		if (cg_systemd_create(env, cg, id, cgroups_path, resources, err) < 0)
+			return sk_wrap(err, "create cgroup");
+		*ret = TAKE_PTR(cg);
+		return 0;
+	}
 	if (cg_res_parse(resources, "config.json", ".linux.resources", &res, err) < 0)
 		return -1;
 	if (create_inner(id, cgroups_path, &inner, err) < 0 || cg_mounts_detect(env, &m, err) < 0)
@@ -778,6 +784,8 @@ int sk_cgroup_create(enum sk_cgroup_manager mgr, const char *id, const char *cgr
 
 int sk_cgroup_enter(struct sk_cgroup *cg, pid_t pid, struct sk_err *err)
 {
+	if (cg->mgr == SK_CGM_SYSTEMD)
+		return cg_systemd_enter(cg, pid, err) < 0 ? sk_wrap(err, "enter cgroup") : 0;
 	for (size_t i = 0; cg->mgr != SK_CGM_DISABLED && i < cg->n; i++)
 		if (cg_writef(cg, cg->h[i].dir, "cgroup.procs", err, "%d", (int)pid) < 0)
 			return sk_wrap(err, "enter cgroup");
@@ -932,6 +940,8 @@ int sk_cgroup_destroy(struct sk_cgroup *cg, struct sk_err *err)
 		sk_cgroup_freeze(cg, false, &ign);
 	sk_err_clear(&ign);
 	if (wait_empty(cg, &t0, err) < 0)
+		return sk_wrap(err, "destroy cgroup");
+	if (cg->mgr == SK_CGM_SYSTEMD && cg_systemd_stop(cg, err) < 0)
 		return sk_wrap(err, "destroy cgroup");
 	for (size_t i = 0; i < cg->n; i++) {
 		/* v1 may report EBUSY for a moment after the last task exited. */
