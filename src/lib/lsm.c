@@ -32,7 +32,7 @@ static bool nonempty(const char *s)
 static bool apparmor_enabled(void)
 {
 	_cleanup_close_ int fd =
-		open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	    open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
 	char c = 0;
 	return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
 }
@@ -66,20 +66,23 @@ int sk_lsm_validate(const struct sk_lsm_host *h, const struct sk_process *p,
 		    const char *mount_label, struct sk_err *err)
 {
 	if (p && nonempty(p->apparmor_profile) && !h->apparmor)
-		return sk_fail(err, 0,
-			       "config.json: .process.apparmorProfile: \"%s\" requested, but AppArmor "
-			       "is not enabled on this host",
-			       p->apparmor_profile);
+		return sk_fail(
+		    err, 0,
+		    "config.json: .process.apparmorProfile: \"%s\" requested, but AppArmor "
+		    "is not enabled on this host",
+		    p->apparmor_profile);
 	if (p && nonempty(p->selinux_label) && !h->selinux)
-		return sk_fail(err, 0,
-			       "config.json: .process.selinuxLabel: \"%s\" requested, but SELinux is "
-			       "not enabled on this host",
-			       p->selinux_label);
+		return sk_fail(
+		    err, 0,
+		    "config.json: .process.selinuxLabel: \"%s\" requested, but SELinux is "
+		    "not enabled on this host",
+		    p->selinux_label);
 	if (nonempty(mount_label) && !h->selinux)
-		return sk_fail(err, 0,
-			       "config.json: .linux.mountLabel: \"%s\" requested, but SELinux is not "
-			       "enabled on this host",
-			       mount_label);
+		return sk_fail(
+		    err, 0,
+		    "config.json: .linux.mountLabel: \"%s\" requested, but SELinux is not "
+		    "enabled on this host",
+		    mount_label);
 	if (nonempty(mount_label) && strchr(mount_label, '"'))
 		return sk_fail(err, 0, "config.json: .linux.mountLabel: must not contain '\"'");
 	return 0;
@@ -101,8 +104,8 @@ int sk_lsm_check(const struct sk_spec *spec, struct sk_err *err)
  * component, any link), and checks that what was opened is procfs. */
 static int proc_open(int proc_fd, const char *path, int flags, struct sk_err *err)
 {
-	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
 	struct statfs sf;
 	int fd = (int)syscall(SYS_openat2, proc_fd, path, &how, sizeof(how));
 
@@ -131,7 +134,9 @@ static int write_attr(int proc_fd, const char *const paths[], const char *val, c
 		path = paths[i];
 		fd = proc_open(proc_fd, path, O_WRONLY, err);
 		if (fd < 0 && errno != ENOENT)
-			return errno == EXDEV ? -1 : sk_fail(err, errno, "%s: open /proc/%s", what, path);
+			return errno == EXDEV
+				   ? -1
+				   : sk_fail(err, errno, "%s: open /proc/%s", what, path);
 	}
 	if (fd < 0)
 		return sk_fail(err, ENOENT, "%s: no exec attribute in /proc", what);
@@ -151,15 +156,17 @@ int sk_lsm_apply_exec(int proc_fd, const struct sk_process *p, struct sk_err *er
 	if (sf.f_type != PROC_SUPER_MAGIC)
 		return sk_fail(err, EXDEV, "apply LSM labels: the procfs handle is not procfs");
 	if (nonempty(p->apparmor_profile)) {
-		static const char *const paths[] = { "thread-self/attr/apparmor/exec",
-						     "thread-self/attr/exec", NULL };
+		static const char *const paths[] = {"thread-self/attr/apparmor/exec",
+						    "thread-self/attr/exec", NULL};
 		/* Without the AppArmor attribute directory readable, AppArmor is not running. */
-		_cleanup_close_ int cur = proc_open(proc_fd, "thread-self/attr/apparmor/current",
-						    O_RDONLY, NULL);
+		_cleanup_close_ int cur =
+		    proc_open(proc_fd, "thread-self/attr/apparmor/current", O_RDONLY, NULL);
 		char c;
 		if (cur >= 0 && read(cur, &c, 1) < 0 && errno == EINVAL)
-			return sk_fail(err, 0, "AppArmor profile \"%s\": AppArmor is not enabled on "
-					       "this host", p->apparmor_profile);
+			return sk_fail(err, 0,
+				       "AppArmor profile \"%s\": AppArmor is not enabled on "
+				       "this host",
+				       p->apparmor_profile);
 		_cleanup_free_ char *val = NULL;
 		if (asprintf(&val, "exec %s", p->apparmor_profile) < 0)
 			return sk_fail(err, ENOMEM, "AppArmor profile");
@@ -167,7 +174,7 @@ int sk_lsm_apply_exec(int proc_fd, const struct sk_process *p, struct sk_err *er
 			return sk_wrap(err, "apply AppArmor profile \"%s\"", p->apparmor_profile);
 	}
 	if (nonempty(p->selinux_label)) {
-		static const char *const paths[] = { "thread-self/attr/exec", NULL };
+		static const char *const paths[] = {"thread-self/attr/exec", NULL};
 		if (write_attr(proc_fd, paths, p->selinux_label, "SELinux label", err) < 0)
 			return sk_wrap(err, "apply SELinux label \"%s\"", p->selinux_label);
 	}
@@ -177,16 +184,16 @@ int sk_lsm_apply_exec(int proc_fd, const struct sk_process *p, struct sk_err *er
 /* File systems that take no context= option: procfs, sysfs and the other pseudo file systems
  * label themselves (genfscon) and reject one; bind mounts keep the source's labels. */
 static const char *const no_context[] = {
-	"proc",	    "sysfs",	   "cgroup", "cgroup2",	   "securityfs", "debugfs",
-	"tracefs",  "selinuxfs",   "bpf",    "configfs",   "binfmt_misc", "fusectl",
-	"pstore",   "efivarfs",	   "bind",   "rbind",	   "none",	 NULL,
+    "proc",    "sysfs",	    "cgroup", "cgroup2",  "securityfs",	 "debugfs",
+    "tracefs", "selinuxfs", "bpf",    "configfs", "binfmt_misc", "fusectl",
+    "pstore",  "efivarfs",  "bind",   "rbind",	  "none",	 NULL,
 };
 
 /* Whether data already has an SELinux context option (an option word, outside quotes). */
 static bool has_context(const char *data)
 {
-	static const char *const keys[] = { "context=", "fscontext=", "defcontext=",
-					    "rootcontext=", NULL };
+	static const char *const keys[] = {
+	    "context=", "fscontext=", "defcontext=", "rootcontext=", NULL};
 	bool quoted = false, start = true;
 
 	for (const char *c = data; *c; c++) {
@@ -213,10 +220,11 @@ int sk_lsm_mount_data(const char *mount_label, const char *fstype, const char *d
 	if (nonempty(data) && has_context(data))
 		return 0;
 	if (strchr(mount_label, '"'))
-		return sk_fail(err, EINVAL, "mount label \"%s\": must not contain '\"'", mount_label);
+		return sk_fail(err, EINVAL, "mount label \"%s\": must not contain '\"'",
+			       mount_label);
 	/* Quoted: MCS labels carry commas (s0:c1,c2). */
-	if (asprintf(ret, "%s%scontext=\"%s\"", nonempty(data) ? data : "", nonempty(data) ? "," : "",
-		     mount_label) < 0) {
+	if (asprintf(ret, "%s%scontext=\"%s\"", nonempty(data) ? data : "",
+		     nonempty(data) ? "," : "", mount_label) < 0) {
 		*ret = NULL;
 		return sk_fail(err, ENOMEM, "mount label");
 	}

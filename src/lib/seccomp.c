@@ -34,8 +34,8 @@
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
 
-#define JPATH "config.json: .linux.seccomp"
-#define MAX_ARCHES 32
+#define JPATH	       "config.json: .linux.seccomp"
+#define MAX_ARCHES     32
 #define MAX_PROG_BYTES (BPF_MAXINSNS * sizeof(struct sock_filter))
 
 struct sk_seccomp {
@@ -79,7 +79,7 @@ static void profile_done(struct profile *p)
 
 static yajl_val get(yajl_val obj, const char *key)
 {
-	const char *path[] = { key, NULL };
+	const char *path[] = {key, NULL};
 	return yajl_tree_get(obj, path, yajl_t_any);
 }
 
@@ -95,7 +95,8 @@ static int get_uint(yajl_val v, const char *path, uint64_t max, uint64_t *ret, s
 	errno = 0;
 	unsigned long long n = strtoull(raw, &end, 10);
 	if (errno || *end || n > max)
-		return sk_fail(err, 0, JPATH "%s: %s is out of range (0..%" PRIu64 ")", path, raw, max);
+		return sk_fail(err, 0, JPATH "%s: %s is out of range (0..%" PRIu64 ")", path, raw,
+			       max);
 	*ret = n;
 	return 0;
 }
@@ -117,15 +118,15 @@ static const struct {
 	uint32_t action;
 	bool has_data; /* ERRNO and TRACE carry errnoRet */
 } actions[] = {
-	{ "SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false },
-	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
-	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
-	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
-	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
-	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
-	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
-	{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
-	{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false },
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP, false},
+    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true},
+    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
+    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false},
 };
 
 /* Whether the running kernel knows a return action (KILL_PROCESS 4.14, LOG 4.14, NOTIFY 5.0). */
@@ -148,8 +149,10 @@ static int parse_action(yajl_val action, yajl_val errno_ret, const char *path,
 		if (strcmp(name, actions[i].name))
 			continue;
 		if (errno_ret && !actions[i].has_data)
-			return sk_fail(err, 0, JPATH "%s: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take "
-						   "a return value", errno_key);
+			return sk_fail(err, 0,
+				       JPATH "%s: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take "
+					     "a return value",
+				       errno_key);
 		if (errno_ret && get_uint(errno_ret, errno_key, 0xffff, &data, err) < 0)
 			return -1;
 		if (!kernel_has_action(actions[i].action))
@@ -195,11 +198,11 @@ static const struct {
 	const char *name;
 	unsigned long flag;
 } flag_names[] = {
-	/* The container process is single-threaded when it loads the filter: TSYNC is moot. */
-	{ "SECCOMP_FILTER_FLAG_TSYNC", 0 },
-	{ "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV },
+    /* The container process is single-threaded when it loads the filter: TSYNC is moot. */
+    {"SECCOMP_FILTER_FLAG_TSYNC", 0},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
 /* A flag the kernel does not know fails with EINVAL before the (NULL) program is read. */
@@ -234,10 +237,13 @@ static const struct {
 	const char *name;
 	enum scmp_compare op;
 } operators[] = {
-	{ "SCMP_CMP_NE", SCMP_CMP_NE },		{ "SCMP_CMP_LT", SCMP_CMP_LT },
-	{ "SCMP_CMP_LE", SCMP_CMP_LE },		{ "SCMP_CMP_EQ", SCMP_CMP_EQ },
-	{ "SCMP_CMP_GE", SCMP_CMP_GE },		{ "SCMP_CMP_GT", SCMP_CMP_GT },
-	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+    {"SCMP_CMP_NE", SCMP_CMP_NE},
+    {"SCMP_CMP_LT", SCMP_CMP_LT},
+    {"SCMP_CMP_LE", SCMP_CMP_LE},
+    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    {"SCMP_CMP_GE", SCMP_CMP_GE},
+    {"SCMP_CMP_GT", SCMP_CMP_GT},
+    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
 static int parse_arg(yajl_val v, const char *base, struct scmp_arg_cmp *ret, struct sk_err *err)
@@ -266,14 +272,15 @@ static int parse_arg(yajl_val v, const char *base, struct scmp_arg_cmp *ret, str
 	if (k == ARRAY_SIZE(operators))
 		return sk_fail(err, 0, JPATH "%s: unknown operator \"%s\"", path, op);
 	/* MASKED_EQ: value is the mask, valueTwo the expected result, as libseccomp takes them. */
-	*ret = (struct scmp_arg_cmp){ (unsigned int)index, operators[k].op, value, two };
+	*ret = (struct scmp_arg_cmp){(unsigned int)index, operators[k].op, value, two};
 	return 0;
 }
 
 static int parse_names(yajl_val v, const char *base, struct rule *r, struct sk_err *err)
 {
 	if (!YAJL_IS_ARRAY(v))
-		return sk_fail(err, 0, JPATH "%s.names: %s", base, v ? "must be an array" : "required");
+		return sk_fail(err, 0, JPATH "%s.names: %s", base,
+			       v ? "must be an array" : "required");
 	r->nrs = calloc(v->u.array.len + 1, sizeof(*r->nrs));
 	r->names = calloc(v->u.array.len + 1, sizeof(*r->names));
 	if (!r->nrs || !r->names)
@@ -297,10 +304,9 @@ static int parse_names(yajl_val v, const char *base, struct rule *r, struct sk_e
 
 /* The notify fd reaches the runtime with sendmsg after the filter is in: that one call must
  * not wait for a listener that does not have the fd yet. */
-static const char *const notify_forbidden[] = { "sendmsg", NULL };
+static const char *const notify_forbidden[] = {"sendmsg", NULL};
 
-static int parse_rule(yajl_val v, size_t idx, struct profile *p, struct rule *r,
-		      struct sk_err *err)
+static int parse_rule(yajl_val v, size_t idx, struct profile *p, struct rule *r, struct sk_err *err)
 {
 	char base[32], path[64], epath[64];
 	yajl_val args;
@@ -334,9 +340,11 @@ static int parse_rule(yajl_val v, size_t idx, struct profile *p, struct rule *r,
 	for (size_t i = 0; i < r->n_nrs; i++)
 		for (const char *const *f = notify_forbidden; *f; f++)
 			if (!strcmp(r->names[i], *f))
-				return sk_fail(err, 0, JPATH "%s: SCMP_ACT_NOTIFY cannot be used for %s "
-							     "(the runtime needs it to pass on the "
-							     "notify fd)", base, *f);
+				return sk_fail(err, 0,
+					       JPATH "%s: SCMP_ACT_NOTIFY cannot be used for %s "
+						     "(the runtime needs it to pass on the "
+						     "notify fd)",
+					       base, *f);
 	return 0;
 }
 
@@ -350,8 +358,10 @@ static int parse_profile(yajl_val v, struct profile *p, struct sk_err *err)
 			 ".defaultErrnoRet", &p->def_action, err) < 0)
 		return -1;
 	if (p->def_action == SCMP_ACT_NOTIFY)
-		return sk_fail(err, 0, JPATH ".defaultAction: SCMP_ACT_NOTIFY cannot be the default");
-	if (parse_arches(get(v, "architectures"), p, err) < 0 || parse_flags(get(v, "flags"), p, err) < 0)
+		return sk_fail(err, 0,
+			       JPATH ".defaultAction: SCMP_ACT_NOTIFY cannot be the default");
+	if (parse_arches(get(v, "architectures"), p, err) < 0 ||
+	    parse_flags(get(v, "flags"), p, err) < 0)
 		return -1;
 	sc = get(v, "syscalls");
 	if (sc && !YAJL_IS_ARRAY(sc))
@@ -369,9 +379,11 @@ static int parse_profile(yajl_val v, struct profile *p, struct sk_err *err)
 	if (p->notify) {
 		p->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 		if (!YAJL_IS_STRING(get(v, "listenerPath")) || !*get(v, "listenerPath")->u.string)
-			return sk_fail(err, 0, JPATH ".listenerPath: required with SCMP_ACT_NOTIFY");
+			return sk_fail(err, 0,
+				       JPATH ".listenerPath: required with SCMP_ACT_NOTIFY");
 	} else {
-		/* The kernel takes it only together with a listener; without one it means nothing. */
+		/* The kernel takes it only together with a listener; without one it means nothing.
+		 */
 		p->flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	}
 	if (p->flags && !kernel_has_flags(p->flags))
@@ -391,7 +403,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct profile *p, const struct r
 			rc = seccomp_rule_add_array(ctx, r->action, r->nrs[i], r->n_args, r->args);
 		} else {
 			for (unsigned int a = 0; a < r->n_args && rc == 0; a++)
-				rc = seccomp_rule_add_array(ctx, r->action, r->nrs[i], 1, &r->args[a]);
+				rc = seccomp_rule_add_array(ctx, r->action, r->nrs[i], 1,
+							    &r->args[a]);
 		}
 		if (rc < 0)
 			return sk_fail(err, -rc, JPATH ".syscalls[%zu]: add rule for %s", r->index,
@@ -519,7 +532,7 @@ static int cache_dir_open(const char *dir, bool create)
 {
 	struct stat st;
 	if (create) {
-		struct sk_err ignored = { 0 };
+		struct sk_err ignored = {0};
 		int r = sk_mkdir_p(dir, 0700, &ignored);
 		sk_err_clear(&ignored);
 		if (r < 0)
@@ -577,7 +590,7 @@ static void cache_write(const char *dir, const char *name, const char *key, size
 	uint64_t n = key_len, prog_bytes = s->len * sizeof(struct sock_filter), sum;
 	size_t hdr = sizeof(CACHE_MAGIC) - 1, total = hdr + 8 + key_len + 8 + prog_bytes + 8;
 	_cleanup_free_ char *buf = malloc(total);
-	struct sk_err ignored = { 0 };
+	struct sk_err ignored = {0};
 
 	if (dfd < 0 || !buf)
 		return;
@@ -621,7 +634,7 @@ static int compile_or_cached(yajl_val v, const struct profile *p, const char *ca
 int sk_seccomp_compile(yajl_val seccomp, const char *cache_dir, struct sk_seccomp **ret,
 		       bool *ret_cached, struct sk_err *err)
 {
-	struct profile p = { 0 };
+	struct profile p = {0};
 	struct sk_seccomp *s = NULL;
 	bool cached = false;
 	const char *lp = NULL, *lm = NULL;
@@ -643,7 +656,8 @@ int sk_seccomp_compile(yajl_val seccomp, const char *cache_dir, struct sk_seccom
 		goto out;
 	}
 	s->flags = p.flags;
-	if ((lp && !(s->listener_path = strdup(lp))) || (lm && !(s->listener_metadata = strdup(lm)))) {
+	if ((lp && !(s->listener_path = strdup(lp))) ||
+	    (lm && !(s->listener_metadata = strdup(lm)))) {
 		sk_fail(err, ENOMEM, JPATH);
 		goto out;
 	}
@@ -673,7 +687,7 @@ int sk_seccomp_load(const struct sk_seccomp *s, int *ret_notify_fd, struct sk_er
 	*ret_notify_fd = -1;
 	if (!s)
 		return 0;
-	prog = (struct sock_fprog){ .len = (unsigned short)s->len, .filter = s->prog };
+	prog = (struct sock_fprog){.len = (unsigned short)s->len, .filter = s->prog};
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->flags, &prog);
 	if (r < 0)
 		return sk_fail(err, errno, "load the seccomp filter (%zu instructions, flags %#x)",
@@ -768,7 +782,7 @@ int sk_seccomp_listener_payload(const struct sk_seccomp *s, const char *state_js
 /* Connects to a unix socket path of any length: a long one goes through its directory's fd. */
 static int listener_connect(const char *path, struct sk_err *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	_cleanup_close_ int dfd = -1;
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -802,7 +816,7 @@ int sk_seccomp_send_listener(const struct sk_seccomp *s, int notify_fd, const ch
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
-	} cm = { 0 };
+	} cm = {0};
 	size_t len, off;
 	ssize_t n;
 
@@ -814,9 +828,11 @@ int sk_seccomp_send_listener(const struct sk_seccomp *s, int notify_fd, const ch
 	if (sock < 0)
 		return -1;
 	len = strlen(payload);
-	struct iovec iov = { payload, len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf,
-			      .msg_controllen = sizeof(cm.buf) };
+	struct iovec iov = {payload, len};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cm.buf,
+			     .msg_controllen = sizeof(cm.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
@@ -825,7 +841,8 @@ int sk_seccomp_send_listener(const struct sk_seccomp *s, int notify_fd, const ch
 	while ((n = sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;
 	if (n < 0)
-		return sk_fail(err, errno, "seccomp listener %s: send the notify fd", s->listener_path);
+		return sk_fail(err, errno, "seccomp listener %s: send the notify fd",
+			       s->listener_path);
 	/* A stream socket may take a long payload in parts; the fd went with the first. */
 	for (off = (size_t)n; off < len; off += (size_t)n) {
 		n = send(sock, payload + off, len - off, MSG_NOSIGNAL);

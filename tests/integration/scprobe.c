@@ -24,20 +24,33 @@ static const struct {
 	const char *name;
 	long nr;
 } calls[] = {
-	{ "unshare", SYS_unshare },	    { "mount", SYS_mount },
-	{ "umount2", SYS_umount2 },	    { "kexec_load", SYS_kexec_load },
-	{ "keyctl", SYS_keyctl },	    { "add_key", SYS_add_key },
-	{ "bpf", SYS_bpf },		    { "setns", SYS_setns },
-	{ "pivot_root", SYS_pivot_root },   { "reboot", SYS_reboot },
-	{ "uname", SYS_uname },		    { "getcwd", SYS_getcwd },
-	{ "mkdir", SYS_mkdir },		    { "chmod", SYS_chmod },
-	{ "getpid", SYS_getpid },	    { "sched_yield", SYS_sched_yield },
-	{ "getppid", SYS_getppid },	    { "getpgrp", SYS_getpgrp },
-	{ "sync", SYS_sync },		    { "getpgid", SYS_getpgid },
-	{ "getsid", SYS_getsid },	    { "getpriority", SYS_getpriority },
-	{ "getrusage", SYS_getrusage },	    { "personality", SYS_personality },
-	{ "clone3", SYS_clone3 },	    { "syslog", SYS_syslog },
-	{ "perf_event_open", SYS_perf_event_open },
+    {"unshare", SYS_unshare},
+    {"mount", SYS_mount},
+    {"umount2", SYS_umount2},
+    {"kexec_load", SYS_kexec_load},
+    {"keyctl", SYS_keyctl},
+    {"add_key", SYS_add_key},
+    {"bpf", SYS_bpf},
+    {"setns", SYS_setns},
+    {"pivot_root", SYS_pivot_root},
+    {"reboot", SYS_reboot},
+    {"uname", SYS_uname},
+    {"getcwd", SYS_getcwd},
+    {"mkdir", SYS_mkdir},
+    {"chmod", SYS_chmod},
+    {"getpid", SYS_getpid},
+    {"sched_yield", SYS_sched_yield},
+    {"getppid", SYS_getppid},
+    {"getpgrp", SYS_getpgrp},
+    {"sync", SYS_sync},
+    {"getpgid", SYS_getpgid},
+    {"getsid", SYS_getsid},
+    {"getpriority", SYS_getpriority},
+    {"getrusage", SYS_getrusage},
+    {"personality", SYS_personality},
+    {"clone3", SYS_clone3},
+    {"syslog", SYS_syslog},
+    {"perf_event_open", SYS_perf_event_open},
 };
 
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
@@ -53,7 +66,7 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 static long call(int argc, char **argv)
 {
 	long nr = -1;
-	uint64_t a[6] = { 0 };
+	uint64_t a[6] = {0};
 
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
 		if (!strcmp(argv[0], calls[i].name))
@@ -110,7 +123,7 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "call"))
 		return print_call(argc - 2, argv + 2);
 	if (argc >= 3 && !strcmp(argv[1], "trap")) {
-		struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+		struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
 		sigaction(SIGSYS, &sa, NULL);
 		return print_call(argc - 2, argv + 2);
 	}

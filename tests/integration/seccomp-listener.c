@@ -32,9 +32,9 @@ static int receive(int conn, char *buf, size_t cap, size_t *ret_len)
 		char b[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} cm;
-	struct iovec iov = { buf, cap };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b,
-			      .msg_controllen = sizeof(cm.b) };
+	struct iovec iov = {buf, cap};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof(cm.b)};
 	ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
 	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 	int fd;
@@ -53,7 +53,7 @@ static int receive(int conn, char *buf, size_t cap, size_t *ret_len)
 static void serve(int fd, FILE *log, int err)
 {
 	for (;;) {
-		struct pollfd p = { fd, POLLIN, 0 };
+		struct pollfd p = {fd, POLLIN, 0};
 		int r = poll(&p, 1, 30000);
 		if (r <= 0 || (p.revents & (POLLHUP | POLLERR)))
 			return;
@@ -65,7 +65,8 @@ static void serve(int fd, FILE *log, int err)
 				continue;
 			die("SECCOMP_IOCTL_NOTIF_RECV");
 		}
-		fprintf(log, "nr=%d arg0=%llu\n", req.data.nr, (unsigned long long)req.data.args[0]);
+		fprintf(log, "nr=%d arg0=%llu\n", req.data.nr,
+			(unsigned long long)req.data.args[0]);
 		fflush(log);
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
@@ -81,7 +82,7 @@ static void serve(int fd, FILE *log, int err)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	static char payload[1 << 20];
 	size_t len = 0;
 	int ls, conn, fd;
