@@ -313,7 +313,7 @@ probe_run() {
 
 @test "mounts: idmapped bind mount in a user namespace" {
 	requires_ns user
-	mkdir -p "$TEST_DIR/idm"
+	mkdir -p "$TEST_DIR/idm" "$ROOTFS/mnt/idm" "$ROOTFS/mnt/plain"
 	echo hi >"$TEST_DIR/idm/file"
 	chown 0:0 "$TEST_DIR/idm/file"
 	update_config '.linux.namespaces += [{"type": "user"}] |

@@ -357,7 +357,8 @@ assert_no_leftovers() {
 create_ctr() {
 	local id="${!#}"
 	status=0
-	runtime create --bundle "$BUNDLE" "$@" </dev/null >"$TEST_DIR/$id.out" 2>"$TEST_DIR/$id.err" ||
+	# 3>&-: bats waits for its fd 3 to close; a container must never hold it.
+	runtime create --bundle "$BUNDLE" "$@" </dev/null >"$TEST_DIR/$id.out" 2>"$TEST_DIR/$id.err" 3>&- ||
 		status=$?
 	output="$(cat "$TEST_DIR/$id.err")"
 	return 0
@@ -367,7 +368,7 @@ create_ctr() {
 run_d() {
 	local id="${!#}"
 	status=0
-	runtime run -d --bundle "$BUNDLE" "$@" </dev/null >"$TEST_DIR/$id.out" 2>"$TEST_DIR/$id.err" ||
+	runtime run -d --bundle "$BUNDLE" "$@" </dev/null >"$TEST_DIR/$id.out" 2>"$TEST_DIR/$id.err" 3>&- ||
 		status=$?
 	output="$(cat "$TEST_DIR/$id.err")"
 	return 0

@@ -33,6 +33,8 @@ load helpers
 	run -0 runtime delete "$ID"
 	run ! runtime state "$ID"
 	[ ! -e "$ROOT/$ID" ]
+	# Everything the container owned is gone: state, cgroups, mounts, processes.
+	assert_no_leftovers "$ID"
 }
 
 @test "state JSON has the runc fields" {
