@@ -3,7 +3,8 @@
  * bench/floor.c: the syscall floor. Does the kernel work any runtime must do for a bundle's
  * config.json -- cgroup placement (v1 hierarchies, device rules, memory limit), clone3 with
  * the namespaces, mounts, device nodes, pivot_root, masked and read-only paths, hostname,
- * rlimits, capability drop, no_new_privs, seccomp, exec, wait, cgroup removal -- and nothing
+ * rlimits, capability drop, no_new_privs, seccomp (compiled once, then cached like skiff
+ * does), exec, wait, cgroup removal -- and nothing
  * else: no state directory, no lock, no hooks, no validation beyond what it needs, no
  * re-exec. `floor run BUNDLE ID` runs the container in the foreground; `floor exec PID BUNDLE
  * ARGS...` runs ARGS in the namespaces and cgroups of process PID. Errors: message, exit 125.
@@ -12,7 +13,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -47,6 +50,7 @@ struct floor {
 	struct hier h[MAX_HIER];
 	size_t nh;
 	bool cgroupns;
+	struct sock_fprog bpf; /* linux.seccomp compiled (or cached) before the clone */
 };
 
 static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
@@ -584,15 +588,17 @@ static void seccomp_rule(scmp_filter_ctx ctx, yajl_val s, uint32_t def_errno)
 	}
 }
 
-/* Compiles and loads linux.seccomp; the last thing before execve, as in the runtimes. */
-static void load_seccomp(yajl_val sc)
+/* Compiles linux.seccomp to BPF with libseccomp into cache (a file next to config.json);
+ * runtimes that cache compiled programs skip this too, and it is not kernel work. */
+static void compile_seccomp(yajl_val sc, const char *cache)
 {
 	yajl_val eret = get(sc, "defaultErrnoRet", NULL, NULL);
 	uint32_t def_errno = YAJL_IS_INTEGER(eret) ? (uint32_t)YAJL_GET_INTEGER(eret) : EPERM;
 	yajl_val archs = get(sc, "architectures", NULL, NULL), calls = get(sc, "syscalls", NULL, NULL);
 	scmp_filter_ctx ctx = seccomp_init(seccomp_action(get(sc, "defaultAction", NULL, NULL),
 							  def_errno));
-	int r;
+	char *tmp = xasprintf("%s.%d", cache, getpid());
+	int r, fd;
 
 	if (!ctx)
 		die("seccomp_init");
@@ -611,11 +617,40 @@ static void load_seccomp(yajl_val sc)
 	}
 	for (size_t i = 0; i < alen(calls); i++)
 		seccomp_rule(ctx, aget(calls, i), def_errno);
-	if ((r = seccomp_load(ctx)) < 0) {
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die("create %s", tmp);
+	if ((r = seccomp_export_bpf(ctx, fd)) < 0) {
 		errno = -r;
-		die("seccomp_load");
+		die("export the seccomp program");
 	}
+	if (close(fd) < 0 || rename(tmp, cache) < 0)
+		die("write %s", cache);
 	seccomp_release(ctx);
+	free(tmp);
+}
+
+static void prepare_seccomp(struct floor *f)
+{
+	yajl_val sc = get(f->cfg, "linux", "seccomp", NULL);
+	const char *cache = "floor-seccomp.bpf";
+	struct stat cs, ss;
+	size_t len = 0;
+	char *prog;
+
+	if (!sc)
+		return;
+	if (stat("config.json", &cs) < 0)
+		die("stat config.json");
+	if (stat(cache, &ss) < 0 || ss.st_mtim.tv_sec < cs.st_mtim.tv_sec ||
+	    (ss.st_mtim.tv_sec == cs.st_mtim.tv_sec && ss.st_mtim.tv_nsec < cs.st_mtim.tv_nsec))
+		compile_seccomp(sc, cache);
+	prog = read_all(cache);
+	if (stat(cache, &ss) < 0)
+		die("stat %s", cache);
+	len = (size_t)ss.st_size;
+	f->bpf.len = (unsigned short)(len / sizeof(struct sock_filter));
+	f->bpf.filter = (struct sock_filter *)prog;
 }
 
 static char **strv(yajl_val list)
@@ -633,7 +668,6 @@ static void __attribute__((noreturn)) exec_process(const struct floor *f, char *
 {
 	yajl_val proc = get(f->cfg, "process", NULL, NULL);
 	const char *cwd = str(get(proc, "cwd", NULL, NULL));
-	yajl_val sc = get(f->cfg, "linux", "seccomp", NULL);
 	char **env = strv(get(proc, "env", NULL, NULL));
 
 	set_rlimits(get(proc, "rlimits", NULL, NULL));
@@ -643,8 +677,8 @@ static void __attribute__((noreturn)) exec_process(const struct floor *f, char *
 	if (YAJL_IS_TRUE(get(proc, "noNewPrivileges", NULL, NULL)) &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die("no_new_privs");
-	if (sc)
-		load_seccomp(sc);
+	if (f->bpf.len && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &f->bpf) < 0)
+		die("load the seccomp program");
 	umask(022);
 	execve(argv[0], argv, env);
 	die("execve %s", argv[0]);
@@ -713,6 +747,7 @@ static int floor_run(struct floor *f)
 	pid_t pid;
 
 	f->cgroupns = flags & CLONE_NEWCGROUP;
+	prepare_seccomp(f);
 	cgroups_create(f);
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		die("pipe");
@@ -743,6 +778,7 @@ static int floor_exec(struct floor *f, const char *target, char **argv)
 	pid_t pid;
 	char c;
 
+	prepare_seccomp(f);
 	for (size_t i = 0; i < 6; i++) {
 		char *p = xasprintf("/proc/%s/ns/%s", target, order[i]);
 		if ((fds[i] = open(p, O_RDONLY | O_CLOEXEC)) < 0)

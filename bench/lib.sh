@@ -242,6 +242,11 @@ median() {
 		END { if (!f) print "n/a" }' "$OUT/table.md"
 }
 
+div() { # div A B: A/B with two decimals, n/a when either is missing
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a";
+		else printf "%.2f", a / b }'
+}
+
 sizes() {
 	local p bin tmp
 	echo "| participant | binary | size KiB | stripped KiB | linkage |"
@@ -262,8 +267,8 @@ sizes() {
 
 many_report() {
 	[ -s "$OUT/many.csv" ] || { echo "n/a"; return; }
-	echo "| participant | round | start $N_MANY ms | delete $N_MANY ms | KiB per running container (MemAvailable) | leaked mounts | cgroups | state dirs | processes | fds |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| participant | round | start $N_MANY ms | delete $N_MANY ms | KiB per container (its memory cgroup) | KiB per container (MemAvailable) | leaked mounts | cgroups | state dirs | processes | fds |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	awk -F, -v n="$N_MANY" '
 		FILENAME ~ /samples/ && $1 == "many" { t[$2 "," $3 "," $4] = $5 / 1e6; next }
 		$1 == "before" { b[$2 "," $3] = $0 }
@@ -273,9 +278,9 @@ many_report() {
 			for (k in a) {
 				split(b[k], B, ","); split(r[k], R, ","); split(a[k], A, ",")
 				split(k, K, ",")
-				printf "| %s | %s | %.1f | %.1f | %d | %d | %d | %d | %d | %d |\n", K[1], K[2],
+				printf "| %s | %s | %.1f | %.1f | %d | %d | %d | %d | %d | %d | %d |\n", K[1], K[2],
 					t[K[1] "," K[2] ",start" n], t[K[1] "," K[2] ",delete" n],
-					(B[9] - R[9]) / n, A[4] - B[4], A[5] - B[5], A[6] - B[6],
+					R[11] / n, (B[9] - R[9]) / n, A[4] - B[4], A[5] - B[5], A[6] - B[6],
 					A[7] - B[7], A[8] - B[8]
 			}
 		}' "$OUT/samples.csv" "$OUT/many.csv" | sort
@@ -350,6 +355,11 @@ summary() {
 		echo "| skiff binary, stripped (KiB) | $size ($(ldd "$SKIFF" >/dev/null 2>&1 && echo dynamic || echo static)) | <= 1536, static | $(check "$size" '<=' 1536) |"
 		echo "| 512 KiB memory limit | $MEM_RESULT | starts | |"
 		echo
+		echo "Peers among themselves (ratio of medians; the issue measured crun/runc 0.44 run, 0.36 exec; floor/runc 0.16 run, 0.10 exec):"
+		for m in run/run exec/exec lifecycle/create; do
+			echo "${m%/*} ${m#*/}: crun/runc $(div "$(median "${m%/*}" "${m#*/}" crun)" "$(median "${m%/*}" "${m#*/}" runc)"), floor/runc $(div "$(median "${m%/*}" "${m#*/}" floor)" "$(median "${m%/*}" "${m#*/}" runc)"), skiff/runc $(div "$(median "${m%/*}" "${m#*/}" skiff)" "$(median "${m%/*}" "${m#*/}" runc)")."
+		done
+		echo
 		echo "## Latencies (1 run, 2 lifecycle, 3 exec, 6 seccomp, 7 mem512k; ms)"
 		echo
 		echo "Peak RSS: max ru_maxrss of the runtime process and the children it reaped (wait4)."
@@ -364,7 +374,7 @@ summary() {
 		echo
 		echo "## (5) $N_MANY containers started detached, then deleted"
 		echo
-		echo "Memory per container: drop of MemAvailable while they run, divided by $N_MANY (system-wide: noisy when other work runs). Leaks: counts after delete minus before (mounts in the benchmark's namespace, cgroup dirs named after the ids, entries in the state root, leftover container processes and their fds)."
+		echo "Memory per container: the usage of the containers' memory cgroups (pages and kernel memory charged to them) divided by $N_MANY, and the drop of MemAvailable while they run divided by $N_MANY (system-wide: noisy when other work runs). Leaks: counts after delete minus before (mounts in the benchmark's namespace, cgroup dirs named after the ids, entries in the state root, leftover container processes and their fds)."
 		echo
 		many_report
 		echo
@@ -456,4 +466,41 @@ bench_main() {
 		exit 1
 	fi
 	exit 0
+}
+
+# ---- profile (run.sh --profile): syscall counts, perf stat, callgrind; by hand, not in make ----
+
+profile_main() {
+	local P="$OUT/profile" p r i n=${BENCH_ROUNDS:-30}
+	mkdir -p "$OUT/logs" "$OUT/state" "$P"
+	build_helpers
+	make_bundles
+	for p in skiff crun runc floor; do
+		if [ "$p" = floor ]; then
+			r=("$FLOOR" run "$OUT/bundles/true")
+		else
+			r=("$(rt "$p")" --root "$OUT/state/$p" run --bundle "$OUT/bundles/true")
+		fi
+		log "profile: $p"
+		strace -f -c -o "$P/strace-c-$p.txt" "${r[@]}" "$PREFIX-sc-$p"
+		strace -f -tt -T -o "$P/strace-tt-$p.txt" "${r[@]}" "$PREFIX-st-$p"
+		perf stat -r "$n" -e task-clock,page-faults,context-switches,cpu-migrations \
+			-o "$P/perf-stat-$p.txt" "${r[@]}" "$PREFIX-ps-$p" >/dev/null 2>&1 || true
+	done
+	# where skiff's own user-space instructions go: callgrind on each verb (no children)
+	local s=("$SKIFF" --root "$OUT/state/skiff") id="$PREFIX-cg"
+	for v in create start state kill delete; do
+		case $v in
+		create) a=(create --bundle "$OUT/bundles/sleep" "$id") ;;
+		kill) a=(kill "$id" KILL) ;;
+		*) a=("$v" "$id") ;;
+		esac
+		valgrind --tool=callgrind --trace-children=no --callgrind-out-file="$P/callgrind-$v.out" \
+			"${s[@]}" "${a[@]}" >"$P/callgrind-$v.log" 2>&1 || log "callgrind $v failed"
+		[ "$v" = kill ] && "$SRC/run.sh" _stopped "$SKIFF" "$OUT/state/skiff" "$id"
+		callgrind_annotate --inclusive=no "$P/callgrind-$v.out" 2>/dev/null | head -40 \
+			>"$P/callgrind-$v.txt" || true
+	done
+	"$SRC/run.sh" _cleanup "$SKIFF" "$OUT/state/skiff"
+	log "profile written to $P"
 }

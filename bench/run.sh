@@ -8,6 +8,7 @@
 # writes samples.csv, summary.md and latency.png. Never writes into the source tree.
 #
 # usage: run.sh [--smoke] [--out DIR]      (make bench / make bench-smoke)
+#        run.sh --profile [--out DIR]     (strace -c, perf stat, callgrind; see PROFILE.md)
 # env:   SKIFF=path/to/skiff  RUNC=  CRUN=  BENCH_ROUNDS=N (overrides the round counts)
 # exit:  0 done; 1 a participant failed outright (or parity differs); 2 setup error.
 # Timing never makes it fail.
@@ -15,6 +16,7 @@ set -euo pipefail
 
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SMOKE=0
+PROFILE=0
 OUT="${BENCH_OUT:-}"
 PREFIX=skb$$
 
@@ -34,9 +36,12 @@ if [ "${1:-}" = _snap ]; then
 		procs=$((procs + 1))
 		fds=$((fds + $(ls "/proc/$p/fd" 2>/dev/null | wc -l)))
 	done
+	# memory charged to the containers' own memory cgroups (pages + kernel memory), KiB
+	cgmem=$(find /sys/fs/cgroup/memory -maxdepth 4 -type d -name "$pfx-*" \
+		-exec cat {}/memory.usage_in_bytes \; 2>/dev/null | awk '{ s += $1 } END { print int(s / 1024) }')
 	avail=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 	slab=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
-	echo "$label,$who,$round,$mounts,$cgroups,$states,$procs,$fds,$avail,$slab" >>"$file"
+	echo "$label,$who,$round,$mounts,$cgroups,$states,$procs,$fds,$avail,$slab,$cgmem" >>"$file"
 	exit 0
 fi
 # _stopped RUNTIME ROOT ID: wait until the container stopped (after kill).
@@ -57,8 +62,9 @@ fi
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--smoke) SMOKE=1 ;;
+	--profile) PROFILE=1 ;;
 	--out) OUT=$2; shift ;;
-	*) echo "usage: $0 [--smoke] [--out DIR]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--smoke|--profile] [--out DIR]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -120,6 +126,7 @@ if [ -z "${SKIFF_BENCH_NS:-}" ]; then
 	export SKIFF_BENCH_NS=1 SKIFF RUNC CRUN BENCH_OUT="$OUT"
 	args=()
 	[ "$SMOKE" = 1 ] && args+=(--smoke)
+	[ "$PROFILE" = 1 ] && args+=(--profile)
 	exec unshare -m --propagation private "$0" "${args[@]}" --out "$OUT"
 fi
 if grep -q ' /sys/fs/cgroup/unified .* - cgroup2 ' /proc/self/mountinfo; then
@@ -128,4 +135,8 @@ if grep -q ' /sys/fs/cgroup/unified .* - cgroup2 ' /proc/self/mountinfo; then
 	mount -t tmpfs -o size=64m,mode=0755 skiff-bench-empty /sys/fs/cgroup/unified
 fi
 . "$SRC/lib.sh"
-bench_main
+if [ "$PROFILE" = 1 ]; then
+	profile_main
+else
+	bench_main
+fi
