@@ -14,6 +14,18 @@ join_pid_ns() {
 		--arg p "/proc/$1/ns/pid"
 }
 
+# wait_attacker OUT: until the exe attacker has printed its verdict (it gives up after the
+# time it was given), so that the test never passes by killing it first.
+wait_attacker() {
+	local i
+	for i in $(seq 300); do
+		grep -q '^exe_write=' "$1" && return 0
+		sleep 0.1
+	done
+	echo "the attacker gave no verdict" >&2
+	return 1
+}
+
 # --- CVE-2019-5736: overwriting the host runtime binary through /proc/<pid>/exe ----------
 
 @test "CVE-2019-5736: a #!/proc/self/exe entrypoint does not expose the runtime binary" {
@@ -42,6 +54,7 @@ join_pid_ns() {
 		grep -q '^found\.' "$TEST_DIR/$ID.out" && break
 	done
 	# Give the attacker time to reopen what it holds once the victim has exited.
+	wait_attacker "$TEST_DIR/$ID.out"
 	runtime kill "$ID" KILL 2>/dev/null || true
 	wait_status "$ID" stopped 25
 	cat "$TEST_DIR/$ID.out"
@@ -97,6 +110,7 @@ join_pid_ns() {
 		"$RUNTIME" --root "$ROOT" delete -f "$ID-v$i" >/dev/null 2>&1 || true
 		grep -q '^found\.' "$TEST_DIR/$ID.out" && break
 	done
+	wait_attacker "$TEST_DIR/$ID.out"
 	runtime kill "$ID" KILL 2>/dev/null || true
 	wait_status "$ID" stopped 25
 	run cat "$TEST_DIR/$ID.out"
@@ -505,4 +519,50 @@ tty_output() {
 	run_ctr
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	grep '^mount=/sys/fs/cgroup[^ ]* cgroup' <<<"$output" | grep -q ' rw[, ]'
+}
+
+# --- exec: the same rules for processes started in a running container ----------------
+
+@test "exec: CVE-2024-21626 and CVE-2022-29162: an exec'd process has only stdio and CapInh 0" {
+	set_args /probe signal-wait
+	run_d "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	wait_for_file "$TEST_DIR/$ID.out"
+	run runtime exec "$ID" /probe fds caps 5</ 6<"$BUNDLE/config.json"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	echo "$output"
+	local fds
+	fds="$(grep '^fd\.' <<<"$output" | cut -d= -f1 | sort | tr '\n' ' ')"
+	[ "$fds" = "fd.0 fd.1 fd.2 " ]
+	assert_kv CapInh 0000000000000000
+	run runtime exec --cwd /proc/self/fd/5 "$ID" /probe cwd 5</
+	if [ "$status" -eq 0 ]; then
+		[[ "$(kv cwd)" == /* ]] || { echo "exec cwd: $output"; false; }
+	fi
+}
+
+@test "exec: CVE-2019-5736: exec of /proc/self/exe does not expose the runtime binary" {
+	copy_runtime
+	install_attack exe
+	install_libs "$RUNTIME_COPY"
+	printf '#!/proc/self/exe\n' >"$ROOTFS/evil.sh"
+	chmod 755 "$ROOTFS/evil.sh"
+	set_args /exe "$RUNTIME_COPY_ID" 20
+	run_d "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	wait_for_file "$TEST_DIR/$ID.out"
+	local i
+	for i in $(seq 5); do
+		"$RUNTIME_COPY" --root "$ROOT" exec "$ID" /evil.sh </dev/null >/dev/null 2>&1 || true
+		"$RUNTIME_COPY" --root "$ROOT" exec "$ID" /proc/self/exe --version </dev/null \
+			>/dev/null 2>&1 || true
+		grep -q '^found\.' "$TEST_DIR/$ID.out" && break
+	done
+	wait_attacker "$TEST_DIR/$ID.out"
+	runtime kill "$ID" KILL 2>/dev/null || true
+	wait_status "$ID" stopped 25
+	run cat "$TEST_DIR/$ID.out"
+	echo "$output"
+	assert_output_lacks "exe_write=ok"
+	assert_runtime_copy_intact
 }
