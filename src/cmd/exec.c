@@ -11,30 +11,43 @@
 #include "../lib/exec.h"
 
 enum {
-	OPT_PROCESS = 1, OPT_CONSOLE_SOCKET, OPT_PID_FILE, OPT_TTY, OPT_DETACH, OPT_CWD, OPT_ENV,
-	OPT_USER, OPT_GIDS, OPT_CAP, OPT_NNP, OPT_APPARMOR, OPT_LABEL, OPT_PRESERVE_FDS,
-	OPT_IGNORE_PAUSED, OPT_CGROUP,
+	OPT_PROCESS = 1,
+	OPT_CONSOLE_SOCKET,
+	OPT_PID_FILE,
+	OPT_TTY,
+	OPT_DETACH,
+	OPT_CWD,
+	OPT_ENV,
+	OPT_USER,
+	OPT_GIDS,
+	OPT_CAP,
+	OPT_NNP,
+	OPT_APPARMOR,
+	OPT_LABEL,
+	OPT_PRESERVE_FDS,
+	OPT_IGNORE_PAUSED,
+	OPT_CGROUP,
 };
 
 static const struct sk_opt exec_opts[] = {
-	{ "process", 'p', true, OPT_PROCESS },
-	{ "console-socket", 0, true, OPT_CONSOLE_SOCKET },
-	{ "pid-file", 0, true, OPT_PID_FILE },
-	{ "tty", 't', false, OPT_TTY },
-	{ "detach", 'd', false, OPT_DETACH },
-	{ "cwd", 0, true, OPT_CWD },
-	{ "env", 'e', true, OPT_ENV },
-	{ "user", 'u', true, OPT_USER },
-	{ "additional-gids", 'g', true, OPT_GIDS },
-	{ "cap", 'c', true, OPT_CAP },
-	{ "no-new-privs", 0, false, OPT_NNP },
-	{ "apparmor", 0, true, OPT_APPARMOR },
-	{ "process-label", 0, true, OPT_LABEL },
-	{ "preserve-fds", 0, true, OPT_PRESERVE_FDS },
-	{ "ignore-paused", 0, false, OPT_IGNORE_PAUSED },
-	{ "cgroup", 0, true, OPT_CGROUP },
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    {"process", 'p', true, OPT_PROCESS},
+    {"console-socket", 0, true, OPT_CONSOLE_SOCKET},
+    {"pid-file", 0, true, OPT_PID_FILE},
+    {"tty", 't', false, OPT_TTY},
+    {"detach", 'd', false, OPT_DETACH},
+    {"cwd", 0, true, OPT_CWD},
+    {"env", 'e', true, OPT_ENV},
+    {"user", 'u', true, OPT_USER},
+    {"additional-gids", 'g', true, OPT_GIDS},
+    {"cap", 'c', true, OPT_CAP},
+    {"no-new-privs", 0, false, OPT_NNP},
+    {"apparmor", 0, true, OPT_APPARMOR},
+    {"process-label", 0, true, OPT_LABEL},
+    {"preserve-fds", 0, true, OPT_PRESERVE_FDS},
+    {"ignore-paused", 0, false, OPT_IGNORE_PAUSED},
+    {"cgroup", 0, true, OPT_CGROUP},
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 static int push_str(char ***v, size_t *n, const char *s, struct sk_err *err)
@@ -68,21 +81,48 @@ static int set_flag(struct sk_exec_opts *o, int id, const char *arg, struct sk_e
 	long n;
 
 	switch (id) {
-	case OPT_PROCESS: o->process_path = arg; break;
-	case OPT_CONSOLE_SOCKET: o->console_socket = arg; break;
-	case OPT_PID_FILE: o->pid_file = arg; break;
-	case OPT_TTY: o->tty = cmd_bool(arg); break;
-	case OPT_DETACH: o->detach = cmd_bool(arg); break;
-	case OPT_CWD: o->cwd = arg; break;
-	case OPT_ENV: return push_str(&o->env, &o->n_env, arg, err);
-	case OPT_USER: o->user = arg; break;
-	case OPT_GIDS: return push_gid(o, arg, err);
-	case OPT_CAP: return push_str(&o->caps, &o->n_caps, arg, err);
-	case OPT_NNP: o->no_new_privs = cmd_bool(arg); break;
-	case OPT_APPARMOR: o->apparmor = arg; break;
-	case OPT_LABEL: o->process_label = arg; break;
-	case OPT_IGNORE_PAUSED: o->ignore_paused = cmd_bool(arg); break;
-	case OPT_CGROUP: o->cgroup = arg; break;
+	case OPT_PROCESS:
+		o->process_path = arg;
+		break;
+	case OPT_CONSOLE_SOCKET:
+		o->console_socket = arg;
+		break;
+	case OPT_PID_FILE:
+		o->pid_file = arg;
+		break;
+	case OPT_TTY:
+		o->tty = cmd_bool(arg);
+		break;
+	case OPT_DETACH:
+		o->detach = cmd_bool(arg);
+		break;
+	case OPT_CWD:
+		o->cwd = arg;
+		break;
+	case OPT_ENV:
+		return push_str(&o->env, &o->n_env, arg, err);
+	case OPT_USER:
+		o->user = arg;
+		break;
+	case OPT_GIDS:
+		return push_gid(o, arg, err);
+	case OPT_CAP:
+		return push_str(&o->caps, &o->n_caps, arg, err);
+	case OPT_NNP:
+		o->no_new_privs = cmd_bool(arg);
+		break;
+	case OPT_APPARMOR:
+		o->apparmor = arg;
+		break;
+	case OPT_LABEL:
+		o->process_label = arg;
+		break;
+	case OPT_IGNORE_PAUSED:
+		o->ignore_paused = cmd_bool(arg);
+		break;
+	case OPT_CGROUP:
+		o->cgroup = arg;
+		break;
 	case OPT_PRESERVE_FDS:
 		if (sk_opt_int("--preserve-fds", arg, 0, 65536, &n, err) < 0)
 			return -1;
@@ -94,9 +134,9 @@ static int set_flag(struct sk_exec_opts *o, int id, const char *arg, struct sk_e
 
 static int run_exec(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = exec_opts, .argc = argc, .argv = argv, .index = 1,
-				   .stop_at_positional = true };
-	struct sk_exec_opts o = { 0 };
+	struct sk_opt_parser p = {
+	    .opts = exec_opts, .argc = argc, .argv = argv, .index = 1, .stop_at_positional = true};
+	struct sk_exec_opts o = {0};
 	const char *arg;
 	int id, ret = -1, status = 0;
 
@@ -132,26 +172,26 @@ out:
 }
 
 const struct sk_cmd sk_cmd_exec = {
-	.name = "exec",
-	.summary = "run a process in a running container",
-	.usage = "usage: skiff exec [options] <container-id> <command> [args...]\n"
-		 "       skiff exec [options] --process process.json <container-id>\n\n"
-		 "   --process, -p FILE        the process as runtime-spec JSON (other process\n"
-		 "                             flags are then ignored)\n"
-		 "   --console-socket PATH     unix socket that receives the pty master\n"
-		 "   --tty, -t                 allocate a pseudo-terminal\n"
-		 "   --detach, -d              return once the process has started\n"
-		 "   --pid-file PATH           write the process's pid to PATH\n"
-		 "   --cwd DIR                 working directory in the container\n"
-		 "   --env, -e K=V             set an environment variable (repeatable)\n"
-		 "   --user, -u UID[:GID]      user and group (ids, or names from the container)\n"
-		 "   --additional-gids, -g GID add a supplementary group (repeatable)\n"
-		 "   --cap, -c CAP             add a capability (repeatable)\n"
-		 "   --no-new-privs            set no_new_privs for the process\n"
-		 "   --apparmor PROFILE        AppArmor profile of the process\n"
-		 "   --process-label LABEL     SELinux label of the process\n"
-		 "   --preserve-fds N          pass N more fds (from fd 3) to the process\n"
-		 "   --ignore-paused           allow exec in a paused container\n"
-		 "   --cgroup [CTRL:]PATH      run in a sub-cgroup of the container's (existing)\n",
-	.run = run_exec,
+    .name = "exec",
+    .summary = "run a process in a running container",
+    .usage = "usage: skiff exec [options] <container-id> <command> [args...]\n"
+	     "       skiff exec [options] --process process.json <container-id>\n\n"
+	     "   --process, -p FILE        the process as runtime-spec JSON (other process\n"
+	     "                             flags are then ignored)\n"
+	     "   --console-socket PATH     unix socket that receives the pty master\n"
+	     "   --tty, -t                 allocate a pseudo-terminal\n"
+	     "   --detach, -d              return once the process has started\n"
+	     "   --pid-file PATH           write the process's pid to PATH\n"
+	     "   --cwd DIR                 working directory in the container\n"
+	     "   --env, -e K=V             set an environment variable (repeatable)\n"
+	     "   --user, -u UID[:GID]      user and group (ids, or names from the container)\n"
+	     "   --additional-gids, -g GID add a supplementary group (repeatable)\n"
+	     "   --cap, -c CAP             add a capability (repeatable)\n"
+	     "   --no-new-privs            set no_new_privs for the process\n"
+	     "   --apparmor PROFILE        AppArmor profile of the process\n"
+	     "   --process-label LABEL     SELinux label of the process\n"
+	     "   --preserve-fds N          pass N more fds (from fd 3) to the process\n"
+	     "   --ignore-paused           allow exec in a paused container\n"
+	     "   --cgroup [CTRL:]PATH      run in a sub-cgroup of the container's (existing)\n",
+    .run = run_exec,
 };

@@ -132,7 +132,7 @@ static char *first_error(const char *text)
 
 int sk_criu_check(struct sk_err *err)
 {
-	struct args a = { 0 };
+	struct args a = {0};
 	_cleanup_free_ char *out = NULL, *why = NULL;
 	int r;
 
@@ -147,7 +147,8 @@ int sk_criu_check(struct sk_err *err)
 	if (r == 0)
 		return 0;
 	why = first_error(out);
-	return sk_fail(err, 0, "CRIU cannot work on this kernel: criu check: %s", why ? why : "failed");
+	return sk_fail(err, 0, "CRIU cannot work on this kernel: criu check: %s",
+		       why ? why : "failed");
 }
 
 /* Runs criu and turns a failure into one line: CRIU's first error and where its log is. */
@@ -199,14 +200,14 @@ static void common_flags(struct args *a, const struct sk_criu_opts *o, const cha
 
 static int check_cgroups_mode(const char *m, struct sk_err *err)
 {
-	static const char *const ok[] = { "soft", "full", "strict", "ignore" };
+	static const char *const ok[] = {"soft", "full", "strict", "ignore"};
 	if (!m)
 		return 0;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (!strcmp(m, ok[i]))
 			return 0;
-	return sk_fail(err, EINVAL, "--manage-cgroups-mode %s: must be soft, full, strict or ignore",
-		       m);
+	return sk_fail(err, EINVAL,
+		       "--manage-cgroups-mode %s: must be soft, full, strict or ignore", m);
 }
 
 /* A directory path made absolute (created when create is set). */
@@ -259,8 +260,8 @@ static int write_descriptors(pid_t pid, const char *image, struct sk_err *err)
 
 /* Bind mounts come from outside the container's images: mark them external (the key is the
  * destination, as runc does), and so are masked files (/dev/null bind-mounted over them). */
-static int dump_externals(struct args *a, const struct sk_spec *spec, pid_t pid,
-			  const char *image, struct sk_err *err)
+static int dump_externals(struct args *a, const struct sk_spec *spec, pid_t pid, const char *image,
+			  struct sk_err *err)
 {
 	_cleanup_free_ char *root_path = NULL, *list = NULL;
 	_cleanup_close_ int root = -1;
@@ -281,7 +282,7 @@ static int dump_externals(struct args *a, const struct sk_spec *spec, pid_t pid,
 		return sk_fail(err, ENOMEM, "checkpoint");
 	for (size_t i = 0; i < spec->linux_.n_masked_paths; i++) {
 		const char *p = spec->linux_.masked_paths[i];
-		struct sk_err ignored = { 0 };
+		struct sk_err ignored = {0};
 		struct stat st;
 		_cleanup_close_ int fd = sk_open_in_root(root, p, O_PATH | O_NOFOLLOW, 0, &ignored);
 		sk_err_clear(&ignored);
@@ -342,7 +343,7 @@ static int checkpoint_locked(const struct sk_global *g, int dirfd, const struct 
 {
 	_cleanup_(sk_spec_freep) struct sk_spec *spec = NULL;
 	_cleanup_free_ char *text = NULL, *image = NULL, *work = NULL;
-	struct args a = { 0 };
+	struct args a = {0};
 	size_t len;
 	int r;
 
@@ -371,8 +372,8 @@ static int checkpoint_locked(const struct sk_global *g, int dirfd, const struct 
 	return r;
 }
 
-int sk_container_checkpoint(const struct sk_global *g, const char *id,
-			    const struct sk_criu_opts *o, struct sk_err *err)
+int sk_container_checkpoint(const struct sk_global *g, const char *id, const struct sk_criu_opts *o,
+			    struct sk_err *err)
 {
 	_cleanup_close_ int dirfd = -1;
 	_cleanup_(sk_state_freep) struct sk_state *st = NULL;
@@ -496,16 +497,20 @@ static int restore_prepare(struct restore_ctx *r, struct sk_err *err)
 	if (sk_state_dir_create(r->g->root, r->id, &r->dirfd, err) < 0)
 		return -1;
 	r->dir_created = true;
-	r->st = (struct sk_state){ .id = (char *)r->id, .bundle = r->bundle, .rootfs = r->rootfs,
-				   .owner = geteuid(), .annotations = r->spec->annotations,
-				   .n_annotations = r->spec->n_annotations,
-				   .systemd_cgroup = r->g->cgroup_manager == SK_CGM_SYSTEMD,
-				   .created = sk_rfc3339_now() };
+	r->st = (struct sk_state){.id = (char *)r->id,
+				  .bundle = r->bundle,
+				  .rootfs = r->rootfs,
+				  .owner = geteuid(),
+				  .annotations = r->spec->annotations,
+				  .n_annotations = r->spec->n_annotations,
+				  .systemd_cgroup = r->g->cgroup_manager == SK_CGM_SYSTEMD,
+				  .created = sk_rfc3339_now()};
 	if (!r->st.created)
 		return sk_fail(err, ENOMEM, "restore");
 	if (sk_cgroup_create(r->g->cgroup_manager, r->id, r->spec->linux_.cgroups_path,
 			     r->spec->linux_.resources, &r->cg, err) < 0 ||
-	    sk_cgroup_save(r->cg, &r->st.cgroup, err) < 0 || sk_state_write(r->dirfd, &r->st, err) < 0)
+	    sk_cgroup_save(r->cg, &r->st.cgroup, err) < 0 ||
+	    sk_state_write(r->dirfd, &r->st, err) < 0)
 		return -1;
 	if (asprintf(&r->criu_root, "%s/%s/criu-root", r->g->root, r->id) < 0)
 		return sk_fail(err, ENOMEM, "restore");
@@ -529,7 +534,7 @@ static void restore_unmount(struct restore_ctx *r)
 
 static int restore_run(struct restore_ctx *r, struct sk_err *err)
 {
-	struct args a = { 0 };
+	struct args a = {0};
 	_cleanup_free_ char *pidtext = NULL;
 	size_t len;
 	int ret = restore_args(&a, r, err);
@@ -555,7 +560,7 @@ static int restore_run(struct restore_ctx *r, struct sk_err *err)
 
 static void restore_undo(struct restore_ctx *r)
 {
-	struct sk_err ignored = { 0 };
+	struct sk_err ignored = {0};
 
 	restore_unmount(r);
 	if (r->st.pid > 0)
@@ -585,8 +590,8 @@ static void restore_done(struct restore_ctx *r)
 int sk_container_restore(const struct sk_global *g, const char *id, const struct sk_criu_opts *o,
 			 int *ret_status, struct sk_err *err)
 {
-	struct restore_ctx r = { .g = g, .id = id, .o = o, .dirfd = -1 };
-	struct sk_fg fg = { .sigfd = -1 };
+	struct restore_ctx r = {.g = g, .id = id, .o = o, .dirfd = -1};
+	struct sk_fg fg = {.sigfd = -1};
 	int ret = -1;
 
 	*ret_status = 0;
@@ -616,7 +621,7 @@ int sk_container_restore(const struct sk_global *g, const char *id, const struct
 		if (sk_container_delete(g, id, true, err) < 0)
 			ret = -1;
 	} else {
-		struct sk_err ignored = { 0 };
+		struct sk_err ignored = {0};
 		sk_container_delete(g, id, true, &ignored);
 		sk_err_clear(&ignored);
 	}

@@ -32,8 +32,8 @@ struct sk_criu_opts {
 
 /* `criu check`: 0 when CRIU can work here, else err says why, with CRIU's first error. */
 int sk_criu_check(struct sk_err *err);
-int sk_container_checkpoint(const struct sk_global *g, const char *id,
-			    const struct sk_criu_opts *o, struct sk_err *err);
+int sk_container_checkpoint(const struct sk_global *g, const char *id, const struct sk_criu_opts *o,
+			    struct sk_err *err);
 /* Restores the container ID from the images. In the foreground (no detach) waits for it and
  * returns its exit status in *ret_status, then deletes it. */
 int sk_container_restore(const struct sk_global *g, const char *id, const struct sk_criu_opts *o,

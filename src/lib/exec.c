@@ -61,10 +61,10 @@ struct exec_ctx {
 	struct sk_cgroup *cg;
 	int cgroup_fd; /* v2 directory to clone into (owned when a sub-cgroup), or -1 */
 	bool own_cgroup_fd;
-	int proc_fd;   /* the host's procfs */
-	int pid_dir;   /* /proc/<init> */
-	int pidfd;     /* the init, verified against state.json */
-	int root_fd;   /* /proc/<init>/root */
+	int proc_fd;	       /* the host's procfs */
+	int pid_dir;	       /* /proc/<init> */
+	int pidfd;	       /* the init, verified against state.json */
+	int root_fd;	       /* /proc/<init>/root */
 	int ns_fds[SK_NS_MAX]; /* the init's namespaces that differ from ours */
 	int ns_flags;
 	bool fork;  /* a pid or time namespace: only children enter it */
@@ -77,9 +77,8 @@ struct exec_ctx {
 };
 
 static const char *const ns_file[SK_NS_MAX] = {
-	[SK_NS_PID] = "pid",   [SK_NS_NETWORK] = "net", [SK_NS_MOUNT] = "mnt",
-	[SK_NS_IPC] = "ipc",   [SK_NS_UTS] = "uts",	[SK_NS_USER] = "user",
-	[SK_NS_CGROUP] = "cgroup", [SK_NS_TIME] = "time",
+    [SK_NS_PID] = "pid", [SK_NS_NETWORK] = "net", [SK_NS_MOUNT] = "mnt",     [SK_NS_IPC] = "ipc",
+    [SK_NS_UTS] = "uts", [SK_NS_USER] = "user",	  [SK_NS_CGROUP] = "cgroup", [SK_NS_TIME] = "time",
 };
 
 static void close_fd(int *fd)
@@ -222,11 +221,13 @@ static int build_process(struct exec_ctx *x, struct sk_err *err)
 		return -1;
 	}
 	if (x->proc.terminal && o->detach && !o->console_socket)
-		return sk_fail(err, 0, "cannot allocate tty if skiff will detach without setting "
-				       "console socket");
+		return sk_fail(err, 0,
+			       "cannot allocate tty if skiff will detach without setting "
+			       "console socket");
 	if (!x->proc.terminal && o->console_socket)
-		return sk_fail(err, 0, "cannot use console socket if skiff will not detach or "
-				       "allocate tty");
+		return sk_fail(err, 0,
+			       "cannot use console socket if skiff will not detach or "
+			       "allocate tty");
 	return 0;
 }
 
@@ -249,8 +250,9 @@ static int load_container(struct exec_ctx *x, struct sk_err *err)
 	case SK_STATUS_PAUSED:
 		if (x->o->ignore_paused)
 			break;
-		return sk_fail(err, 0, "cannot exec in a paused container (use --ignore-paused to "
-				       "override)");
+		return sk_fail(err, 0,
+			       "cannot exec in a paused container (use --ignore-paused to "
+			       "override)");
 	default:
 		return sk_fail(err, 0, "cannot exec in a stopped container: container not running");
 	}
@@ -320,8 +322,8 @@ static int open_init(struct exec_ctx *x, struct sk_err *err)
 /* ---- cgroups ---- */
 
 static const char *const v1_controllers[] = {
-	"cpu",	     "cpuacct", "cpuset", "memory", "devices", "freezer",	"net_cls",
-	"net_prio", "blkio",	"perf_event", "hugetlb", "pids", "rdma", "misc", "name=systemd",
+    "cpu",   "cpuacct",	   "cpuset",  "memory", "devices", "freezer", "net_cls",      "net_prio",
+    "blkio", "perf_event", "hugetlb", "pids",	"rdma",	   "misc",    "name=systemd",
 };
 
 /* --cgroup [CTRL[,CTRL]:]SUB: does SUB apply to controller c ("" for cgroup2)? */
@@ -398,8 +400,8 @@ static int enter_cgroups(struct exec_ctx *x, pid_t pid, struct sk_err *err)
 		return sk_cgroup_enter(x->cg, pid, err);
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i <= sizeof(v1_controllers) / sizeof(v1_controllers[0]); i++) {
-		const char *c = i < sizeof(v1_controllers) / sizeof(v1_controllers[0])
-				    ? v1_controllers[i] : "";
+		const char *c =
+		    i < sizeof(v1_controllers) / sizeof(v1_controllers[0]) ? v1_controllers[i] : "";
 		if (!sk_cgroup_dir(x->cg, c))
 			continue;
 		_cleanup_free_ char *dir = target_dir(x, c, err);
@@ -432,7 +434,7 @@ static int join_namespaces(struct exec_ctx *x, struct sk_err *err)
  * fork waits for that report (the pipe closing) before it goes on. */
 static int fork_process(struct exec_ctx *x, struct sk_err *err)
 {
-	struct clone_args a = { .flags = CLONE_PARENT };
+	struct clone_args a = {.flags = CLONE_PARENT};
 	int p[2];
 	char c;
 
@@ -477,7 +479,7 @@ static int enter_root(struct exec_ctx *x, struct sk_err *err)
 static int resolve_user(struct exec_ctx *x, int root, struct sk_err *err)
 {
 	struct sk_user *u = &x->proc.user;
-	struct sk_resolved_user r = { 0 };
+	struct sk_resolved_user r = {0};
 
 	if (!x->user_names)
 		return 0;
@@ -561,13 +563,19 @@ static int listen_fds(void)
 
 _Noreturn static void exec_child(struct exec_ctx *x)
 {
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	int lfds = listen_fds();
 	struct sk_proc s = {
-		.process = &x->proc, .linux_ = &x->spec->linux_,
-		.userns = x->ns_fds[SK_NS_USER] >= 0, .proc_fd = x->proc_fd,
-		.seccomp = x->seccomp, .sync_fd = x->child_sock, .id = x->st->id,
-		.n_keep_fds = x->o->preserve_fds + lfds, .listen_fds = lfds, .pty_peer = -1,
+	    .process = &x->proc,
+	    .linux_ = &x->spec->linux_,
+	    .userns = x->ns_fds[SK_NS_USER] >= 0,
+	    .proc_fd = x->proc_fd,
+	    .seccomp = x->seccomp,
+	    .sync_fd = x->child_sock,
+	    .id = x->st->id,
+	    .n_keep_fds = x->o->preserve_fds + lfds,
+	    .listen_fds = lfds,
+	    .pty_peer = -1,
 	};
 	sigset_t none;
 
@@ -616,7 +624,7 @@ static int reserve_fds(struct exec_ctx *x, int n, struct sk_err *err)
 
 static pid_t clone_child(struct exec_ctx *x)
 {
-	struct clone_args a = { .exit_signal = SIGCHLD };
+	struct clone_args a = {.exit_signal = SIGCHLD};
 	pid_t pid;
 
 	if (x->cgroup_fd >= 0) {
@@ -635,8 +643,7 @@ static pid_t clone_child(struct exec_ctx *x)
 	return pid;
 }
 
-static int handle_fd_message(struct exec_ctx *x, enum sk_sync_type type, int fd,
-			     struct sk_err *err)
+static int handle_fd_message(struct exec_ctx *x, enum sk_sync_type type, int fd, struct sk_err *err)
 {
 	_cleanup_close_ int owned = fd;
 	_cleanup_free_ char *json = NULL;
@@ -683,19 +690,21 @@ static int sync_loop(struct exec_ctx *x, struct sk_err *err)
 			/* execve failed: the child's error follows. */
 			if (sk_sync_recv(x->sock, &type, NULL, NULL, NULL, err) < 0)
 				return -1;
-			return sk_fail(err, EPROTO, "unexpected sync message %s", sk_sync_name(type));
+			return sk_fail(err, EPROTO, "unexpected sync message %s",
+				       sk_sync_name(type));
 		}
 		default:
 			if (fd >= 0)
 				close(fd);
-			return sk_fail(err, EPROTO, "unexpected sync message %s", sk_sync_name(type));
+			return sk_fail(err, EPROTO, "unexpected sync message %s",
+				       sk_sync_name(type));
 		}
 	}
 }
 
 static void kill_children(struct exec_ctx *x)
 {
-	pid_t v[2] = { x->child, x->pid != x->child ? x->pid : 0 };
+	pid_t v[2] = {x->child, x->pid != x->child ? x->pid : 0};
 	for (int i = 0; i < 2; i++) {
 		if (v[i] > 0) {
 			kill(v[i], SIGKILL);
@@ -769,10 +778,18 @@ static int prepare(struct exec_ctx *x, struct sk_err *err)
 int sk_container_exec(const struct sk_global *g, const struct sk_exec_opts *o, int *ret_status,
 		      struct sk_err *err)
 {
-	struct exec_ctx x = { .g = g, .o = o, .dirfd = -1, .cgroup_fd = -1, .proc_fd = -1,
-			      .pid_dir = -1, .pidfd = -1, .root_fd = -1, .sock = -1,
-			      .child_sock = -1, .pty_master = -1 };
-	struct sk_fg fg = { .sigfd = -1 };
+	struct exec_ctx x = {.g = g,
+			     .o = o,
+			     .dirfd = -1,
+			     .cgroup_fd = -1,
+			     .proc_fd = -1,
+			     .pid_dir = -1,
+			     .pidfd = -1,
+			     .root_fd = -1,
+			     .sock = -1,
+			     .child_sock = -1,
+			     .pty_master = -1};
+	struct sk_fg fg = {.sigfd = -1};
 	int ret = -1;
 
 	*ret_status = 0;

@@ -13,8 +13,9 @@
 
 struct sk_exec_opts {
 	const char *id;
-	const char *process_path; /* --process: a runtime-spec process object (flags below ignored) */
-	char **args;		  /* the command, when no --process */
+	const char
+	    *process_path; /* --process: a runtime-spec process object (flags below ignored) */
+	char **args;	   /* the command, when no --process */
 	size_t n_args;
 	const char *console_socket;
 	const char *pid_file;

@@ -452,3 +452,26 @@ procs_in_cgroup() {
 	fi
 	assert_runtime_copy_intact
 }
+
+@test "exec into a container with a time namespace sees its clock offsets" {
+	requires_ns time
+	update_config '.linux.namespaces += [{"type": "time"}] |
+		.linux.timeOffsets = {"boottime": {"secs": 86400}, "monotonic": {"secs": 86400}}'
+	set_args /probe signal-wait
+	run_d "$ID"
+	if [ "$status" -ne 0 ]; then
+		is_skiff || skip "$(runtime_name) cannot create a time namespace: $output"
+		echo "$output"
+		false
+	fi
+	wait_for_file "$TEST_DIR/$ID.out"
+	local pid
+	pid="$(state_field "$ID" pid)"
+	run -0 runtime exec "$ID" /probe ns uptime
+	assert_kv time "$(ns_inode time "$pid")"
+	# A day ahead of the host's boot time.
+	local up host
+	up="$(kv uptime | cut -d. -f1)"
+	host="$(cut -d. -f1 /proc/uptime)"
+	[ "$up" -ge $((host + 86000)) ] || { echo "uptime $up, host $host"; false; }
+}
