@@ -74,6 +74,7 @@ struct exec_ctx {
 	pid_t child; /* the clone, until it is reaped */
 	pid_t pid;   /* the process: the clone or its fork */
 	int pty_master;
+	bool paused; /* --ignore-paused: the process stays frozen until `resume` */
 };
 
 static const char *const ns_file[SK_NS_MAX] = {
@@ -248,8 +249,10 @@ static int load_container(struct exec_ctx *x, struct sk_err *err)
 	case SK_STATUS_RUNNING:
 		break;
 	case SK_STATUS_PAUSED:
-		if (x->o->ignore_paused)
+		if (x->o->ignore_paused) {
+			x->paused = true;
 			break;
+		}
 		return sk_fail(err, 0,
 			       "cannot exec in a paused container (use --ignore-paused to "
 			       "override)");
@@ -367,7 +370,7 @@ static int prepare_cgroup(struct exec_ctx *x, struct sk_err *err)
 {
 	const char *sub = x->o->cgroup ? sub_path(x->o->cgroup) : NULL;
 
-	if (!x->st->cgroup || x->g->cgroup_manager == SK_CGM_DISABLED) {
+	if (!x->st->cgroup) {
 		if (sub)
 			return sk_fail(err, 0, "--cgroup: the container has no cgroup");
 		return 0;
@@ -797,6 +800,9 @@ int sk_container_exec(const struct sk_global *g, const struct sk_exec_opts *o, i
 		x.ns_fds[t] = -1;
 	if (prepare(&x, err) < 0)
 		goto out;
+	/* A frozen process would keep the lock until `resume`, which needs it. */
+	if (x.paused)
+		close_fd(&x.dirfd);
 	if (!o->detach && sk_fg_begin(&fg, err) < 0)
 		goto out;
 	if (spawn(&x, err) < 0)

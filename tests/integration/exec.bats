@@ -383,7 +383,16 @@ procs_in_cgroup() {
 	[ "$status" -eq 0 ] || skip "pause is not available: $output"
 	run runtime exec "$ID" /probe ids
 	assert_error "paused"
-	runtime resume "$ID"
+	# --ignore-paused: the process joins the frozen cgroup and runs once resumed; the exec
+	# must not keep resume out meanwhile.
+	"$RUNTIME" --root "$ROOT" exec --ignore-paused "$ID" /probe ids >"$TEST_DIR/p.out" 2>&1 &
+	local epid=$! rc=0
+	sleep 0.5
+	[ ! -s "$TEST_DIR/p.out" ]
+	timeout 10 "$RUNTIME" --root "$ROOT" resume "$ID"
+	wait "$epid" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$TEST_DIR/p.out"; false; }
+	grep -qx 'uid=0' "$TEST_DIR/p.out"
 	run -0 runtime exec "$ID" /probe ids
 }
 
