@@ -9,7 +9,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *id = fuzz_strndup(data, size);
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	if (!id)
 		return 0;

@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = fuzz_strndup(data, size);
 	char *words[MAX_WORDS + 1];
 	size_t n = 0;
-	struct sk_mount m = { 0 };
-	struct sk_err err = { 0 };
+	struct sk_mount m = {0};
+	struct sk_err err = {0};
 	unsigned long prop = 0;
 
 	if (!text)

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *json = fuzz_strndup(data, size);
 	struct sk_process *p = NULL;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	if (!json)
 		return 0;

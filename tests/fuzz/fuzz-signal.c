@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_strndup(data, size);
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	int sig = -1;
 
 	if (!s)

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *json = fuzz_strndup(data, size);
 	struct sk_spec *spec = NULL;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	if (!json)
 		return 0;

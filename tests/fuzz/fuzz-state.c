@@ -9,7 +9,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sk_state *st = NULL;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	if (sk_state_parse((const char *)data, size, &st, &err) == 0) {
 		char *out = NULL;

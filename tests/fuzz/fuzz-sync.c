@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *buf = fuzz_strndup(data, size);
 	struct sk_sync_hdr hdr;
 	const char *text = NULL;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	if (!buf)
 		return 0;

@@ -110,7 +110,7 @@ static int try_write(struct scan *s, int *last_errno)
 
 int main(int argc, char **argv)
 {
-	struct scan s = { 0 };
+	struct scan s = {0};
 	int held_pids[MAX_HELD];
 	unsigned long long dev, ino;
 	int last_errno = 0, written = 0;
