@@ -223,7 +223,9 @@ static int resolve_exe(struct sk_proc *s, struct sk_err *err)
 			return 0;
 		}
 	}
-	return sk_fail(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
+	sk_fail(err, 0, "exec: \"%s\": executable file not found in $PATH", arg0);
+	err->errnum = ENOENT; /* runc's text, which has no strerror after it */
+	return -1;
 }
 
 static int keep_fds(const struct sk_proc *c, struct sk_err *err)
