@@ -613,14 +613,57 @@ int cg_systemd_enter(struct sk_cgroup *cg, pid_t pid, struct sk_err *err)
 	return 0;
 }
 
-int cg_systemd_stop(struct sk_cgroup *cg, struct sk_err *err)
+/* The scope unit: the last part of the cgroup path (also after sk_cgroup_load). */
+static int scope_unit(const struct sk_cgroup *cg, const char **ret, struct sk_err *err)
 {
-	_cleanup_(sk_dbus_closep) struct sk_dbus *bus = NULL;
 	const char *path = sk_cgroup_path(cg), *unit = strrchr(path, '/');
 
 	unit = unit ? unit + 1 : path;
 	if (strlen(unit) < 7 || strcmp(unit + strlen(unit) - 6, ".scope") != 0)
 		return sk_fail(err, 0, "systemd cgroup %s does not name a scope", path);
+	*ret = unit;
+	return 0;
+}
+
+int cg_systemd_set_props(struct sk_dbus *bus, const char *unit, const struct cg_res *r, bool v2,
+			 int timeout_ms, struct sk_err *err)
+{
+	struct sk_dbus_buf body = {0};
+	struct sk_dbus_arr props;
+	int ret;
+
+	sk_dbus_put_str(&body, unit);
+	sk_dbus_put_bool(&body, true); /* runtime only: nothing written under /etc */
+	props = sk_dbus_array_begin(&body, 8);
+	ret = cg_systemd_res_props(&body, r, v2, err);
+	sk_dbus_array_end(&body, props);
+	if (ret == 0)
+		ret = sk_dbus_call(bus, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties",
+				   "sba(sv)", &body, timeout_ms, NULL, err);
+	sk_dbus_buf_free(&body);
+	return ret < 0 ? sk_wrap(err, "set the properties of systemd unit %s", unit) : 0;
+}
+
+int cg_systemd_update(struct sk_cgroup *cg, const struct cg_res *r, struct sk_err *err)
+{
+	_cleanup_(sk_dbus_closep) struct sk_dbus *bus = NULL;
+	const char *unit;
+
+	if (scope_unit(cg, &unit, err) < 0)
+		return -1;
+	if (sd_connect(&bus, err) < 0)
+		return sk_wrap(err, "update systemd unit %s", unit);
+	return cg_systemd_set_props(bus, unit, r, cg->mode == SK_CGROUP_UNIFIED,
+				    CG_SYSTEMD_TIMEOUT_MS, err);
+}
+
+int cg_systemd_stop(struct sk_cgroup *cg, struct sk_err *err)
+{
+	_cleanup_(sk_dbus_closep) struct sk_dbus *bus = NULL;
+	const char *unit;
+
+	if (scope_unit(cg, &unit, err) < 0)
+		return -1;
 	if (cg->sd && cg->sd->bus)
 		bus = TAKE_PTR(cg->sd->bus);
 	else if (sd_connect(&bus, err) < 0)

@@ -28,6 +28,9 @@ int cg_systemd_create(const struct cg_env *env, struct sk_cgroup *cg, const char
 int cg_systemd_enter(struct sk_cgroup *cg, pid_t pid, struct sk_err *err);
 /* sk_cgroup_destroy, once the cgroup is empty: stops the scope (gone already is fine). */
 int cg_systemd_stop(struct sk_cgroup *cg, struct sk_err *err);
+/* sk_cgroup_update: the new values as unit properties too (SetUnitProperties), so that a
+ * daemon-reload does not put back the ones given at create. Before the cgroupfs writes. */
+int cg_systemd_update(struct sk_cgroup *cg, const struct cg_res *r, struct sk_err *err);
 void cg_systemd_free(struct cg_systemd *sd);
 
 /* ---- the pieces, exposed for unit tests ---- */
@@ -49,3 +52,6 @@ int cg_systemd_start_unit(struct sk_dbus *bus, const char *unit, const char *sli
 			  const char *description, pid_t pid, const struct cg_res *r, bool v2,
 			  int timeout_ms, struct sk_err *err);
 int cg_systemd_stop_unit(struct sk_dbus *bus, const char *unit, int timeout_ms, struct sk_err *err);
+/* SetUnitProperties(unit, runtime, the resource properties). */
+int cg_systemd_set_props(struct sk_dbus *bus, const char *unit, const struct cg_res *r, bool v2,
+			 int timeout_ms, struct sk_err *err);

@@ -998,7 +998,9 @@ int sk_cgroup_update(struct sk_cgroup *cg, yajl_val resources, struct sk_err *er
 		return sk_fail(err, 0, "update: the container has no cgroup");
 	if (cg_res_parse(resources, "resources", "", &res, err) < 0)
 		return -1;
-	if (cg->mode != SK_CGROUP_UNIFIED)
+	if (cg->mgr == SK_CGM_SYSTEMD)
+		r = cg_systemd_update(cg, &res, err);
+	if (r == 0 && cg->mode != SK_CGROUP_UNIFIED)
 		r = cg_v1_apply(cg, &res, true, err);
 	if (r == 0 && v2)
 		r = cg_v2_apply(cg, v2, &res, true, err);

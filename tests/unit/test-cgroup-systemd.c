@@ -217,7 +217,15 @@ static void test_res_props(void **state)
 
 /* ---- against a scripted systemd ---- */
 
-enum script { JOB_DONE, JOB_FAILED, JOB_SILENT, UNIT_EXISTS_THEN_DONE, STOP_NO_UNIT, STOP_DONE };
+enum script {
+	JOB_DONE,
+	JOB_FAILED,
+	JOB_SILENT,
+	UNIT_EXISTS_THEN_DONE,
+	STOP_NO_UNIT,
+	STOP_DONE,
+	SET_PROPS,
+};
 
 struct fake_systemd {
 	int fd;
@@ -260,6 +268,17 @@ static void *systemd_main(void *arg)
 	struct sk_dbus_msg m;
 
 	fake_auth(f->fd);
+	if (f->script == SET_PROPS) {
+		fake_recv(f->fd, &m);
+		struct sk_dbus_rd r = {.p = m.body, .len = m.body_len};
+		const char *unit = sk_dbus_get_str(&r);
+		uint32_t runtime = sk_dbus_get_u32(&r);
+		snprintf(f->calls, sizeof(f->calls), "%s(%s %s %u);", m.member, m.signature, unit,
+			 runtime);
+		fake_reply_path(f->fd, m.serial, "/");
+		sk_dbus_msg_clear(&m);
+		return NULL;
+	}
 	for (int i = 0; i < 2; i++) {
 		fake_recv(f->fd, &m);
 		strcat(f->calls, m.member);
@@ -312,9 +331,12 @@ static int run_fake(struct fake_systemd *f, bool start, int timeout_ms, struct s
 	assert_int_equal(pthread_create(&t, NULL, systemd_main, f), 0);
 	assert_int_equal(sk_dbus_open_fd(sv[0], false, 5000, &bus, err), 0);
 	res.pids_limit = (struct cg_opt){true, 10};
-	r = start ? cg_systemd_start_unit(bus, "x.scope", "a-b.slice", "test", 4321, &res, true,
-					  timeout_ms, err)
-		  : cg_systemd_stop_unit(bus, "x.scope", timeout_ms, err);
+	if (f->script == SET_PROPS)
+		r = cg_systemd_set_props(bus, "x.scope", &res, true, timeout_ms, err);
+	else
+		r = start ? cg_systemd_start_unit(bus, "x.scope", "a-b.slice", "test", 4321, &res,
+						  true, timeout_ms, err)
+			  : cg_systemd_stop_unit(bus, "x.scope", timeout_ms, err);
 	sk_dbus_close(bus);
 	pthread_join(t, NULL);
 	close(sv[1]);
@@ -384,6 +406,16 @@ static void test_stop_unit(void **state)
 	assert_string_equal(f.calls, "StopUnit;");
 }
 
+static void test_set_props(void **state)
+{
+	(void)state;
+	struct fake_systemd f = {.script = SET_PROPS};
+	struct sk_err err = {0};
+
+	assert_int_equal(run_fake(&f, false, 5000, &err), 0);
+	assert_string_equal(f.calls, "SetUnitProperties(sba(sv) x.scope 1);");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,7 +423,7 @@ int main(void)
 	    cmocka_unit_test(test_cpu_mask),	       cmocka_unit_test(test_res_props),
 	    cmocka_unit_test(test_start_unit),	       cmocka_unit_test(test_start_unit_fails),
 	    cmocka_unit_test(test_start_unit_timeout), cmocka_unit_test(test_start_unit_exists),
-	    cmocka_unit_test(test_stop_unit),
+	    cmocka_unit_test(test_stop_unit),	       cmocka_unit_test(test_set_props),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,10 +110,31 @@ assert_res() {
 	[ "$(systemctl show -P TasksMax "$unit")" = 42 ]
 	systemctl status "$unit" | grep -q "$pid"
 	assert_res "/sys/fs/cgroup/system.slice/$unit"
+	# systemd re-applies its properties on reload: they must be the container's values
+	systemctl daemon-reload
+	assert_res "/sys/fs/cgroup/system.slice/$unit"
 	runtime delete -f "$ID"
 	[ ! -e "/sys/fs/cgroup/system.slice/$unit" ]
 	run systemctl is-active "$unit"
 	[ "$output" != active ]
+}
+
+@test "systemd: update changes the unit's properties too, so a daemon-reload keeps them" {
+	"$RUNTIME" update --help >/dev/null 2>&1 || skip "no update command"
+	GLOBAL_FLAGS=(--systemd-cgroup)
+	update_config '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 42}}'
+	run_d "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	unit="skiff-$ID.scope"
+	d="/sys/fs/cgroup/system.slice/$unit"
+	runtime update --memory 134217728 --pids-limit 50 "$ID"
+	assert_file "$d/memory.max" 134217728
+	[ "$(systemctl show -P MemoryMax "$unit")" = 134217728 ]
+	[ "$(systemctl show -P TasksMax "$unit")" = 50 ]
+	systemctl daemon-reload
+	assert_file "$d/memory.max" 134217728
+	assert_file "$d/pids.max" 50
+	runtime delete -f "$ID"
 }
 
 @test "systemd: slice:prefix:name in a nested slice; stopped container, then delete" {

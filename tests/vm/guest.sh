@@ -9,7 +9,6 @@ set -u
 cd "$SKIFF_SRCDIR/tests/vm" || exit 2
 
 echo "boot-seconds=$(cut -d' ' -f1 /proc/uptime)"
-systemd-analyze time 2>/dev/null | head -1
 echo "guest: $(uname -r), PID 1 $(cat /proc/1/comm), $(stat -f -c %T /sys/fs/cgroup) on /sys/fs/cgroup, $(nproc) cpus"
 if [ "$(cat /proc/1/comm)" != systemd ] || [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
 	echo "guest: not a systemd + cgroup v2 guest" >&2
