@@ -53,7 +53,7 @@ run_unit() {
 
 # run_bats: the integration suite in TAP form, counted line by line.
 run_bats() {
-	local log="$logdir/bats.log" rc=0 files=("$@") opts=(--tap) ok=0 bad=0 skip=0 line
+	local log="$logdir/bats.log" rc=0 files=("$@") opts=(--tap) ok=0 bad=0 skip=0 line plan=0
 	[ "${#files[@]}" -gt 0 ] || files=("$SKIFF_SRCDIR/tests/integration")
 	if [ -n "${BATS_FILTER:-}" ]; then
 		opts+=(--filter "$BATS_FILTER")
@@ -76,11 +76,17 @@ run_bats() {
 	rc="${PIPESTATUS[0]}"
 	while IFS= read -r line; do
 		case "$line" in
+		1..*) [ "$plan" -ne 0 ] || plan="${line#1..}" ;;
 		"not ok "*) bad=$((bad + 1)) ;;
 		"ok "*" # skip"*) skip=$((skip + 1)) ;;
 		"ok "*) ok=$((ok + 1)) ;;
 		esac
 	done <"$log"
+	# A test that never reported (its process was killed) counts as failed.
+	if [[ "$plan" =~ ^[0-9]+$ ]] && [ $((ok + bad + skip)) -lt "$plan" ]; then
+		echo "$((plan - ok - bad - skip)) of $plan tests did not report: counted as failed"
+		bad=$((plan - ok - skip))
+	fi
 	# bats failing outside any test (syntax error, setup_file) still fails the run.
 	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
 		bad=1
