@@ -22,6 +22,7 @@
 #include "cleanup.h"
 #include "id.h"
 #include "ops.h"
+#include "log.h"
 #include "state.h"
 #include "stats.h"
 
@@ -499,20 +500,26 @@ static int init_pidfd(const struct sk_state *st)
 	return fd;
 }
 
-static int events_loop(const char *id, struct sk_cgroup *cg, int pidfd, long interval_ms,
-		       struct sk_err *err)
+static int events_loop(const struct sk_global *g, const struct sk_state *st, struct sk_cgroup *cg,
+		       int pidfd, long interval_ms, struct sk_err *err)
 {
 	struct sk_oom_watch w = {.fd = -1};
+	const char *id = st->id;
 	long next = now_ms();
 	int r = 0;
 
 	/* without an OOM source (no memory controller) stats still flow */
-	if (sk_oom_watch_open(cg, &w, err) < 0)
+	if (sk_oom_watch_open(cg, &w, err) < 0) {
+		sk_warn(&g->log, "container \"%s\": no oom events: %s", id, err->msg);
 		sk_err_clear(err);
+	}
 	while (r == 0) {
 		struct pollfd p[2] = {{pidfd, POLLIN, 0}, {w.fd, POLLIN, 0}};
 		long wait = next - now_ms();
 		if (wait <= 0) {
+			/* the pidfd tells when the init exits; this also catches a reused pid */
+			if (sk_proc_start_time(st->pid) != st->pid_start && st->pid_start)
+				break;
 			if (emit_stats(id, cg, err) < 0)
 				break;
 			next += interval_ms;
@@ -557,5 +564,5 @@ int sk_container_events(const struct sk_global *g, const char *id, bool stats_on
 		return emit_stats(id, cg, err);
 	if (interval_ms <= 0)
 		return sk_fail(err, 0, "events: the interval must be positive");
-	return events_loop(id, cg, pidfd, interval_ms, err);
+	return events_loop(g, st, cg, pidfd, interval_ms, err);
 }
