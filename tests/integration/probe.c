@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * probe: a static helper placed in the test rootfs as /probe. Each verb prints what it sees
  * inside the container as `key=value` lines so bats tests can assert effects, e.g.
@@ -27,8 +27,6 @@
 #include <unistd.h>
 
 extern char **environ;
-
-static int verb_failed;
 
 static void die(const char *what)
 {
@@ -99,14 +97,14 @@ static void print_file(const char *key, const char *path)
 
 static void do_caps(void)
 {
-	static const char *const keys[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", NULL };
+	static const char *const keys[] = {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", NULL};
 
 	print_status_keys("/proc/self/status", keys);
 }
 
 static void do_nnp(void)
 {
-	static const char *const keys[] = { "NoNewPrivs", "Seccomp", NULL };
+	static const char *const keys[] = {"NoNewPrivs", "Seccomp", NULL};
 
 	print_status_keys("/proc/self/status", keys);
 }
@@ -149,14 +147,22 @@ static void do_rlimits(void)
 		const char *name;
 		int res;
 	} lim[] = {
-		{ "RLIMIT_AS", RLIMIT_AS },	       { "RLIMIT_CORE", RLIMIT_CORE },
-		{ "RLIMIT_CPU", RLIMIT_CPU },	       { "RLIMIT_DATA", RLIMIT_DATA },
-		{ "RLIMIT_FSIZE", RLIMIT_FSIZE },      { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-		{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-		{ "RLIMIT_NICE", RLIMIT_NICE },	       { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-		{ "RLIMIT_NPROC", RLIMIT_NPROC },      { "RLIMIT_RSS", RLIMIT_RSS },
-		{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },    { "RLIMIT_RTTIME", RLIMIT_RTTIME },
-		{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
+	    {"RLIMIT_AS", RLIMIT_AS},
+	    {"RLIMIT_CORE", RLIMIT_CORE},
+	    {"RLIMIT_CPU", RLIMIT_CPU},
+	    {"RLIMIT_DATA", RLIMIT_DATA},
+	    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+	    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+	    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+	    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+	    {"RLIMIT_NICE", RLIMIT_NICE},
+	    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+	    {"RLIMIT_NPROC", RLIMIT_NPROC},
+	    {"RLIMIT_RSS", RLIMIT_RSS},
+	    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+	    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+	    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+	    {"RLIMIT_STACK", RLIMIT_STACK},
 	};
 
 	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
@@ -272,8 +278,8 @@ static void do_mounts(const char *only)
 
 static void do_ns(void)
 {
-	static const char *const ns[] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "user",
-					  "uts", NULL };
+	static const char *const ns[] = {"cgroup", "ipc",  "mnt", "net", "pid",
+					 "time",   "user", "uts", NULL};
 
 	for (const char *const *p = ns; *p; p++) {
 		char path[64];
@@ -338,14 +344,22 @@ static void do_personality(void)
 static const char *file_type(mode_t m)
 {
 	switch (m & S_IFMT) {
-	case S_IFREG: return "file";
-	case S_IFDIR: return "dir";
-	case S_IFLNK: return "symlink";
-	case S_IFCHR: return "char";
-	case S_IFBLK: return "block";
-	case S_IFIFO: return "fifo";
-	case S_IFSOCK: return "socket";
-	default: return "unknown";
+	case S_IFREG:
+		return "file";
+	case S_IFDIR:
+		return "dir";
+	case S_IFLNK:
+		return "symlink";
+	case S_IFCHR:
+		return "char";
+	case S_IFBLK:
+		return "block";
+	case S_IFIFO:
+		return "fifo";
+	case S_IFSOCK:
+		return "socket";
+	default:
+		return "unknown";
 	}
 }
 
@@ -443,8 +457,8 @@ static void do_listen(void)
 {
 	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
 
-	printf("LISTEN_FDS=%s\nLISTEN_PID=%s\npid_matches=%d\n", fds ? fds : "",
-	       pid ? pid : "", pid && atoi(pid) == getpid());
+	printf("LISTEN_FDS=%s\nLISTEN_PID=%s\npid_matches=%d\n", fds ? fds : "", pid ? pid : "",
+	       pid && atoi(pid) == getpid());
 }
 
 static void do_sysctl(const char *key)
@@ -467,11 +481,12 @@ static void do_pid(void)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: probe VERB [ARG] [VERB [ARG]...]\n"
-		"verbs: caps ids cwd rlimits hostname uname mounts mount DEST ns fds env umask nnp\n"
-		"       oom personality stat PATH write PATH create PATH read PATH sysctl KEY\n"
-		"       tty listen pid cgroup uptime sleep N exit N signal-wait\n");
+	fprintf(
+	    stderr,
+	    "usage: probe VERB [ARG] [VERB [ARG]...]\n"
+	    "verbs: caps ids cwd rlimits hostname uname mounts mount DEST ns fds env umask nnp\n"
+	    "       oom personality stat PATH write PATH create PATH read PATH sysctl KEY\n"
+	    "       tty listen pid cgroup uptime sleep N exit N signal-wait\n");
 	exit(2);
 }
 
@@ -555,5 +570,5 @@ int main(int argc, char **argv)
 		i += run_verb(argv[i], argv + i + 1);
 		fflush(stdout);
 	}
-	return verb_failed;
+	return 0;
 }
