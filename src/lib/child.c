@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -34,12 +35,12 @@
 #include "rootfs.h"
 #include "sync.h"
 #include "terminal.h"
+#include "trampoline.h"
 #include "user.h"
 
 struct child_state {
 	struct sk_child_ctx *c;
 	struct sk_rootfs rootfs;
-	int proc_fd;	  /* the runtime's procfs, opened before pivot_root */
 	int pty_peer;	  /* terminal peer, or -1 */
 	char *state_json; /* from the parent: the state for createContainer, a newline, and the
 			     state for startContainer */
@@ -174,28 +175,31 @@ static int setup_rootfs(struct child_state *s, struct sk_err *err)
 	}
 	if (sk_rootfs_protect(&s->rootfs, err) < 0)
 		return -1;
-	s->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (s->proc_fd < 0)
-		return sk_fail(err, errno, "open /proc");
 	return sk_rootfs_pivot(&s->rootfs, c->no_pivot, err);
 }
 
-/* Blocks until `start` opens exec.fifo for reading, runs the startContainer hooks, and tells
- * `start` the outcome through the fifo: "0", or "1" and the error text. */
+/* Blocks until `start` connects to the start socket, runs the startContainer hooks, and tells
+ * `start` the outcome on the connection: "0", or "1" and the error text. No path is opened
+ * here: the listening socket came from the parent, so neither a procfs nor the state
+ * directory needs to be reachable from the container. */
 static int wait_for_start(struct child_state *s, struct sk_err *err)
 {
-	char path[32];
-	snprintf(path, sizeof(path), "self/fd/%d", s->c->fifo_fd);
-	_cleanup_close_ int fd = openat(s->proc_fd, path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sk_fail(err, errno, "open exec.fifo");
+	int conn;
+
+	do
+		conn = accept4(s->c->start_sock, NULL, NULL, SOCK_CLOEXEC);
+	while (conn < 0 && errno == EINTR);
+	if (conn < 0)
+		return sk_fail(err, errno, "wait for start");
+	close(s->c->start_sock);
 	if (run_container_hooks(s, SK_HOOK_START_CONTAINER, err) < 0) {
-		dprintf(fd, "1%s", err->msg ? err->msg : "startContainer hook failed");
+		dprintf(conn, "1%s", err->msg ? err->msg : "startContainer hook failed");
+		close(conn);
 		return -1;
 	}
-	if (write(fd, "0", 1) != 1)
-		return sk_fail(err, errno, "write exec.fifo");
-	return 0;
+	ssize_t n = write(conn, "0", 1);
+	close(conn);
+	return n == 1 ? 0 : sk_fail(err, errno, "answer start");
 }
 
 static int child_setup(struct child_state *s, struct sk_err *err)
@@ -225,7 +229,7 @@ static int child_setup(struct child_state *s, struct sk_err *err)
 		return -1;
 	s->proc = (struct sk_proc){
 		.process = spec->process, .linux_ = &spec->linux_,
-		.userns = spec->linux_.ns[SK_NS_USER].present, .proc_fd = s->proc_fd,
+		.userns = spec->linux_.ns[SK_NS_USER].present, .proc_fd = -1,
 		.seccomp = c->seccomp, .sync_fd = c->sync_fd, .id = c->id,
 		.no_new_keyring = c->no_new_keyring, .n_keep_fds = c->n_keep_fds,
 		.listen_fds = c->listen_fds, .pty_peer = s->pty_peer,
@@ -235,7 +239,7 @@ static int child_setup(struct child_state *s, struct sk_err *err)
 
 _Noreturn void sk_child_main(struct sk_child_ctx *c)
 {
-	struct child_state s = { .c = c, .proc_fd = -1, .pty_peer = -1 };
+	struct child_state s = { .c = c, .pty_peer = -1 };
 	struct sk_err err = { 0 };
 
 	s.rootfs = (struct sk_rootfs){ .spec = c->spec, .path = c->rootfs, .root_fd = -1,
@@ -260,7 +264,7 @@ _Noreturn void sk_child_main(struct sk_child_ctx *c)
 	close(c->sync_fd);
 	if (wait_for_start(&s, &err) < 0)
 		_exit(1); /* `start` reports the error */
-	execve(s.proc.exe, c->spec->process->args, s.proc.envp);
+	sk_trampoline_exec(c->tramp_fd, s.proc.exe, c->spec->process->args, s.proc.envp);
 	sk_fail(&err, errno, "exec %s", s.proc.exe);
 	/* After READY only the container's stderr is left to tell. */
 	dprintf(2, "skiff: %s\n", err.msg ? err.msg : "container start failed");

@@ -15,8 +15,8 @@ struct sk_child_ctx {
 	const char *bundle;
 	const char *rootfs;
 	int sync_fd;
-	int fifo_fd;		  /* O_PATH of exec.fifo, opened by the parent: the state dir is
-				     not searchable from a user namespace */
+	int start_sock;		  /* listening socket that `start` connects to */
+	int tramp_fd;		  /* sealed memfd of the exec trampoline (trampoline.h) */
 	int ns_fds[SK_NS_MAX];	  /* namespaces to join, -1 for none */
 	bool stage;		  /* join/unshare and maybe fork here (not done by clone3) */
 	int unshare_flags;	  /* stage: the new namespaces */

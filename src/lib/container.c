@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -206,6 +208,22 @@ static int create_steps(const struct sk_global *g, const struct sk_create_opts *
 	return 0;
 }
 
+/* fds 3 .. 3+n-1 go to the container: a slot the caller left closed gets /dev/null, so that
+ * none of our own fds can land there and be passed on. */
+static int reserve_passed_fds(int n, struct sk_err *err)
+{
+	for (int fd = 3; fd < 3 + n; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0)
+			return sk_fail(err, errno, "open /dev/null");
+		if (null != fd && (dup3(null, fd, O_CLOEXEC) < 0 || close(null) < 0))
+			return sk_fail(err, errno, "reserve fd %d", fd);
+	}
+	return 0;
+}
+
 static int create_internal(const struct sk_global *g, const struct sk_create_opts *o,
 			   pid_t *ret_pid, int *ret_pty, struct sk_err *err)
 {
@@ -213,7 +231,7 @@ static int create_internal(const struct sk_global *g, const struct sk_create_opt
 	int pty = -1;
 	int ret = -1;
 
-	if (sk_id_validate(o->id, err) < 0)
+	if (sk_id_validate(o->id, err) < 0 || reserve_passed_fds(o->preserve_fds, err) < 0)
 		return -1;
 	if (load_bundle(&cc, o, err) < 0)
 		goto out;
@@ -277,59 +295,51 @@ static void run_hooks_warn(const struct sk_global *g, int dirfd, const struct sk
 	sk_err_clear(&err);
 }
 
-/* Opens exec.fifo for reading, which lets the blocked container process go on: it runs the
- * startContainer hooks and writes "0" before execve, or "1" and an error. A pidfd catches a
+/* Connects to the start socket, which lets the blocked container process go on: it runs the
+ * startContainer hooks and answers "0" before execve, or "1" and an error. A pidfd catches a
  * process that died instead. */
-static int start_failure(int fifo, int pidfd, const struct sk_state *st, struct sk_err *err)
-{
-	char msg[4096];
-	size_t len = 0;
-	struct pollfd p = { pidfd, POLLIN, 0 };
-
-	/* The process writes its error and exits: read until the writer is gone. */
-	poll(&p, 1, 5000);
-	while (len < sizeof(msg) - 1) {
-		ssize_t n = read(fifo, msg + len, sizeof(msg) - 1 - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	msg[len] = '\0';
-	return sk_fail(err, 0, "start container \"%s\": %s", st->id, len ? msg : "failed");
-}
-
 static int release(const struct sk_state *st, int dirfd, struct sk_err *err)
 {
-	_cleanup_close_ int fifo = openat(dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	_cleanup_close_ int pidfd = -1;
-	char c;
+	char msg[4096];
+	size_t len = 0;
 
-	if (fifo < 0)
-		return sk_fail(err, errno, "open exec.fifo of container \"%s\"", st->id);
+	if (sock < 0)
+		return sk_fail(err, errno, "start container \"%s\": socket", st->id);
 	pidfd = pidfd_for(st, err);
 	if (pidfd < 0)
 		return sk_wrap(err, "start container \"%s\"", st->id);
-	for (;;) {
-		struct pollfd p[2] = { { fifo, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return sk_fail(err, errno, "poll exec.fifo");
-		}
-		if (p[0].revents & (POLLIN | POLLHUP)) {
-			ssize_t n = read(fifo, &c, 1);
-			if (n == 1 && c == '0')
-				break;
-			if (n == 1)
-				return start_failure(fifo, pidfd, st, err);
-			if (n < 0 && errno == EAGAIN)
-				continue;
-		}
-		if (p[1].revents & POLLIN)
-			return sk_fail(err, 0, "container \"%s\" process exited before start", st->id);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/start.sock", dirfd);
+	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		if (errno == ECONNREFUSED)
+			return sk_fail(err, 0, "start container \"%s\": the container process exited "
+					       "before start", st->id);
+		return sk_fail(err, errno, "start container \"%s\": connect to its start socket",
+			       st->id);
 	}
-	unlinkat(dirfd, "exec.fifo", 0);
-	return 0;
+	/* The answer, or EOF: the connection closes at execve or when the process dies, so a
+	 * plain blocking read cannot outlive the process. */
+	while (len < sizeof(msg) - 1) {
+		ssize_t n = read(sock, msg + len, sizeof(msg) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return sk_fail(err, errno, "start container \"%s\": read", st->id);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (msg[0] == '0')
+			break;
+	}
+	msg[len] = '\0';
+	if (len && msg[0] == '0') {
+		unlinkat(dirfd, "start.sock", 0);
+		return 0;
+	}
+	return sk_fail(err, 0, "start container \"%s\": %s", st->id,
+		       len > 1 ? msg + 1 : "the container process exited before start");
 }
 
 static int start_locked(const struct sk_global *g, int dirfd, struct sk_state *st,

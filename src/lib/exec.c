@@ -44,6 +44,7 @@
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
+#include "trampoline.h"
 #include "user.h"
 
 struct exec_ctx {
@@ -74,6 +75,7 @@ struct exec_ctx {
 	pid_t child; /* the clone, until it is reaped */
 	pid_t pid;   /* the process: the clone or its fork */
 	int pty_master;
+	int tramp_fd; /* the exec trampoline (trampoline.h) */
 	bool paused; /* --ignore-paused: the process stays frozen until `resume` */
 };
 
@@ -548,8 +550,10 @@ static int child_setup(struct exec_ctx *x, struct sk_proc *s, struct sk_err *err
 		return -1;
 	if (child_inside(x, s, err) < 0)
 		return -1;
+	/* Nothing of the host stays open: sk_proc_prepare uses the container's own procfs. */
 	close_fd(&x->root_fd);
 	close_fd(&x->pid_dir);
+	close_fd(&x->proc_fd);
 	close_fd(&x->pidfd);
 	sk_ns_close_fds(x->ns_fds);
 	for (size_t i = 0; i < x->n_holes; i++)
@@ -572,7 +576,7 @@ _Noreturn static void exec_child(struct exec_ctx *x)
 	    .process = &x->proc,
 	    .linux_ = &x->spec->linux_,
 	    .userns = x->ns_fds[SK_NS_USER] >= 0,
-	    .proc_fd = x->proc_fd,
+	    .proc_fd = -1,
 	    .seccomp = x->seccomp,
 	    .sync_fd = x->child_sock,
 	    .id = x->st->id,
@@ -596,7 +600,7 @@ _Noreturn static void exec_child(struct exec_ctx *x)
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sk_sync_send(x->child_sock, SYNC_READY, 0, NULL, -1, &err) < 0)
 		_exit(1);
-	execve(s.exe, x->proc.args, s.envp);
+	sk_trampoline_exec(x->tramp_fd, s.exe, x->proc.args, s.envp);
 	sk_fail(&err, errno, "exec %s", s.exe);
 	sk_sync_send_error(x->child_sock, &err);
 	_exit(127);
@@ -765,6 +769,7 @@ static void ctx_done(struct exec_ctx *x)
 	close_fd(&x->sock);
 	close_fd(&x->child_sock);
 	close_fd(&x->pty_master);
+	close_fd(&x->tramp_fd);
 }
 
 static int prepare(struct exec_ctx *x, struct sk_err *err)
@@ -775,7 +780,10 @@ static int prepare(struct exec_ctx *x, struct sk_err *err)
 	/* Compiled here, before anything runs, so that a bad profile leaves nothing behind. */
 	if (sk_seccomp_prepare(x->spec->linux_.seccomp, &x->seccomp, err) < 0)
 		return -1;
-	return open_init(x, err) < 0 || prepare_cgroup(x, err) < 0 ? -1 : 0;
+	if (open_init(x, err) < 0 || prepare_cgroup(x, err) < 0)
+		return -1;
+	x->tramp_fd = sk_trampoline_open(err);
+	return x->tramp_fd < 0 ? -1 : 0;
 }
 
 int sk_container_exec(const struct sk_global *g, const struct sk_exec_opts *o, int *ret_status,
@@ -791,7 +799,8 @@ int sk_container_exec(const struct sk_global *g, const struct sk_exec_opts *o, i
 			     .root_fd = -1,
 			     .sock = -1,
 			     .child_sock = -1,
-			     .pty_master = -1};
+			     .pty_master = -1,
+			     .tramp_fd = -1};
 	struct sk_fg fg = {.sigfd = -1};
 	int ret = -1;
 

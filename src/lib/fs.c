@@ -8,11 +8,14 @@
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "cleanup.h"
@@ -365,5 +368,45 @@ int sk_mkfile_in_root(int root_fd, const char *path, mode_t mode, struct sk_err 
 	fd = open_in_root_raw(root_fd, path, O_PATH, 0);
 	if (fd < 0)
 		return sk_fail(err, -fd, "open %s in the container root", path);
+	return fd;
+}
+
+#define PROC_ROOT_INO 1 /* the inode number of every procfs root */
+
+int sk_procfs_open(struct sk_err *err)
+{
+	struct statfs sf;
+	struct stat st;
+	int fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return sk_fail(err, errno, "open /proc");
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC || fstat(fd, &st) < 0 ||
+	    st.st_ino != PROC_ROOT_INO) {
+		close(fd);
+		return sk_fail(err, EXDEV, "/proc is not the root of a procfs");
+	}
+	return fd;
+}
+
+int sk_procfs_openat(int proc_fd, const char *rel, int flags, struct sk_err *err)
+{
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
+					   RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, proc_fd, rel, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS) {
+		/* Before 5.6: no mount check; at least the file must be on procfs. */
+		struct statfs sf;
+		fd = openat(proc_fd, rel, flags | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0 && (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)) {
+			close(fd);
+			fd = -1;
+			errno = EXDEV;
+		}
+	}
+	if (fd < 0)
+		return sk_fail(err, errno, "open /proc/%s", rel);
 	return fd;
 }

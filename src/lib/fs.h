@@ -27,6 +27,14 @@ int sk_mkdir_in_root(int root_fd, const char *path, mode_t mode, struct sk_err *
 /* Creates (if missing) a regular file at path inside root_fd, parents as directories, and
  * returns an O_PATH fd of it. */
 int sk_mkfile_in_root(int root_fd, const char *path, mode_t mode, struct sk_err *err);
+/* Opens the procfs at /proc of the current root (O_PATH), checked to be the root of a procfs.
+ * The container's own procfs is used for the process's /proc writes, never the host's: an fd
+ * of the host's /proc held by the container process would lead to the host (/proc/1/root). */
+int sk_procfs_open(struct sk_err *err);
+/* Opens rel ("<pid>/oom_score_adj") beneath a procfs root without crossing a mount or
+ * following a symlink, so a bind mount over a proc file cannot redirect the write
+ * (CVE-2019-19921, CVE-2025-52881). */
+int sk_procfs_openat(int proc_fd, const char *rel, int flags, struct sk_err *err);
 /* "/proc/self/fd/N" into buf (at least 32 bytes). */
 const char *sk_fd_path(int fd, char buf[static 32]);
 /* Joins a and b with one '/'; NULL on ENOMEM. */

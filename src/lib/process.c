@@ -36,9 +36,16 @@ static int write_proc_self(struct sk_proc *s, const char *file, const char *val,
 			   struct sk_err *err)
 {
 	_cleanup_free_ char *path = NULL;
-	if (asprintf(&path, "self/%s", file) < 0)
+	if (s->proc_fd < 0)
+		return sk_fail(err, ENOENT, "write %s: the container has no /proc", file);
+	if (asprintf(&path, "%d/%s", (int)getpid(), file) < 0)
 		return sk_fail(err, ENOMEM, "write %s", file);
-	return sk_write_file_at(s->proc_fd, path, val, strlen(val), err);
+	_cleanup_close_ int fd = sk_procfs_openat(s->proc_fd, path, O_WRONLY, err);
+	if (fd < 0)
+		return -1;
+	if (write(fd, val, strlen(val)) < 0)
+		return sk_fail(err, errno, "write %s to /proc/%s", val, path);
+	return 0;
 }
 
 /* Attributes that need privileges we drop later: oom score, rlimits, scheduling, keyring. */
@@ -133,7 +140,10 @@ static int setup_user(struct sk_proc *s, struct sk_err *err)
 
 	if (userns) {
 		/* setgroups is refused where the user namespace has setgroups "deny". */
-		_cleanup_close_ int fd = openat(s->proc_fd, "self/setgroups", O_RDONLY | O_CLOEXEC);
+		char path[32];
+		snprintf(path, sizeof(path), "%d/setgroups", (int)getpid());
+		_cleanup_close_ int fd = s->proc_fd < 0 ? -1 : openat(s->proc_fd, path,
+								      O_RDONLY | O_CLOEXEC);
 		ssize_t n = fd < 0 ? -1 : read(fd, setgroups_val, sizeof(setgroups_val) - 1);
 		if (n > 0)
 			setgroups_val[n] = '\0';
@@ -268,6 +278,20 @@ int sk_proc_prepare(struct sk_proc *s, struct sk_err *err)
 {
 	const struct sk_process *p = s->process;
 
+	/* The container's own procfs (we are inside its root): a container without /proc gets
+	 * no /proc writes (oomScoreAdj, LSM labels then fail clearly). */
+	s->proc_fd = sk_procfs_open(err);
+	if (s->proc_fd < 0)
+		sk_err_clear(err);
+	/* Above the fds passed on, so that it can never take one of their slots. */
+	if (s->proc_fd >= 0 && s->proc_fd < 3 + s->n_keep_fds) {
+		int high = fcntl(s->proc_fd, F_DUPFD_CLOEXEC, 3 + s->n_keep_fds);
+		close(s->proc_fd);
+		s->proc_fd = high;
+		if (high < 0)
+			return sk_fail(err, errno, "move the procfs fd");
+	}
+
 	if (setup_attributes(s, err) < 0 || setup_cwd(p->cwd, err) < 0 || build_env(s, err) < 0)
 		return -1;
 	if (resolve_exe(s, err) < 0 || setup_user(s, err) < 0)
@@ -278,5 +302,10 @@ int sk_proc_prepare(struct sk_proc *s, struct sk_err *err)
 		return -1;
 	if (s->pty_peer >= 0 && sk_pty_make_controlling(s->pty_peer, err) < 0)
 		return -1;
+	/* Only the setup needed the procfs: the waiting process keeps no fd of it. */
+	if (s->proc_fd >= 0) {
+		close(s->proc_fd);
+		s->proc_fd = -1;
+	}
 	return keep_fds(s, err);
 }

@@ -14,7 +14,7 @@ struct sk_proc {
 	const struct sk_process *process;
 	const struct sk_linux *linux_;	  /* personality */
 	bool userns;			  /* in a user namespace: setgroups may be denied */
-	int proc_fd;			  /* the runtime's procfs, opened before entering the root */
+	int proc_fd;			  /* set by sk_proc_prepare: the container's procfs, or -1 */
 	const struct sk_seccomp *seccomp; /* or NULL */
 	int sync_fd;			  /* where SYNC_SECCOMP goes (notify profiles) */
 	const char *id;			  /* for the session keyring name */

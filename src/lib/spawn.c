@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "child.h"
@@ -27,6 +28,7 @@
 #include "spawn.h"
 #include "sync.h"
 #include "terminal.h"
+#include "trampoline.h"
 
 static pid_t do_clone3(uint64_t flags, int cgroup_fd)
 {
@@ -207,22 +209,55 @@ static void kill_and_reap(pid_t stage, pid_t init)
 		waitpid(init, NULL, 0); /* ours in the fast path; else reaped by our subreaper */
 }
 
-/* Creates exec.fifo and returns an O_PATH fd of it for the child. */
-static int make_fifo(struct sk_spawn *sp, struct sk_err *err)
+/* The start socket: <state>/start.sock, listened on by the container process until `start`
+ * connects. Bound through the state dir fd, so the socket path stays short whatever --root. */
+static int make_start_socket(struct sk_spawn *sp, struct sk_err *err)
 {
-	const struct sk_linux *l = &sp->spec->linux_;
-	if (mkfifoat(sp->state_dirfd, "exec.fifo", 0622) < 0)
-		return sk_fail(err, errno, "create exec.fifo");
-	/* Mode 0622 survives the umask only if set explicitly. */
-	if (fchmodat(sp->state_dirfd, "exec.fifo", 0622, 0) < 0)
-		return sk_fail(err, errno, "chmod exec.fifo");
-	if (l->ns[SK_NS_USER].present &&
-	    fchownat(sp->state_dirfd, "exec.fifo", sk_ns_host_uid(l, 0), sk_ns_host_gid(l, 0), 0) < 0)
-		return sk_fail(err, errno, "chown exec.fifo");
-	int fd = openat(sp->state_dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
 	if (fd < 0)
-		return sk_fail(err, errno, "open exec.fifo");
+		return sk_fail(err, errno, "create the start socket");
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/start.sock",
+		 sp->state_dirfd);
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 4) < 0) {
+		sk_fail(err, errno, "bind the start socket in the state directory");
+		close(fd);
+		return -1;
+	}
 	return fd;
+}
+
+/* The container process keeps only what it uses: stdio, the fds passed on, and ours for the
+ * setup. Anything else the caller or we had open (cgroup dir, log, signalfd, ...) is closed
+ * now rather than at execve, so nothing of the host is reachable through /proc/<pid>/fd while
+ * the container waits for `start` (CVE-2024-21626). */
+static void close_other_fds(const struct sk_child_ctx *c)
+{
+	int keep[SK_NS_MAX + 4], n = 0;
+
+	keep[n++] = c->sync_fd;
+	keep[n++] = c->start_sock;
+	keep[n++] = c->tramp_fd;
+	for (int t = 0; t < SK_NS_MAX; t++)
+		if (c->ns_fds[t] >= 0)
+			keep[n++] = c->ns_fds[t];
+	/* Sort (tiny n), then close the gaps above the passed-on fds. */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	unsigned from = 3 + (unsigned)c->n_keep_fds;
+	for (int i = 0; i < n; i++) {
+		if ((unsigned)keep[i] < from)
+			continue;
+		if ((unsigned)keep[i] > from)
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0);
+		from = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
 }
 
 int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
@@ -242,10 +277,14 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	sp->pty_master = -1;
 	c.seccomp = sp->seccomp;
 	c.n_keep_fds = sp->o->preserve_fds + c.listen_fds;
-	_cleanup_close_ int fifo = make_fifo(sp, err);
-	if (fifo < 0)
+	_cleanup_close_ int start_sock = make_start_socket(sp, err);
+	if (start_sock < 0)
 		return -1;
-	c.fifo_fd = fifo;
+	c.start_sock = start_sock;
+	_cleanup_close_ int tramp = sk_trampoline_open(err);
+	if (tramp < 0)
+		return -1;
+	c.tramp_fd = tramp;
 	if (sk_ns_open_paths(l, fds, err) < 0)
 		return -1;
 	memcpy(c.ns_fds, fds, sizeof(fds));
@@ -263,10 +302,9 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	pid = do_clone3(c.stage ? 0 : (uint64_t)(new_flags & ~CLONE_NEWCGROUP),
 			sk_cgroup_v2_fd(sp->cg));
 	if (pid == 0) {
-		/* Our copy of the state dir fd would share the parent's flock and keep the
-		 * container locked until execve. */
-		close(sp->state_dirfd);
-		close(sv[0]);
+		/* This also drops our copy of the state dir fd, which would share the parent's
+		 * flock and keep the container locked until execve. */
+		close_other_fds(&c);
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		sk_child_main(&c);
 	}
