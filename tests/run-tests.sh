@@ -101,6 +101,22 @@ if [ "${SKIP_UNIT:-0}" != 1 ]; then
 		run_unit "$t"
 	done
 fi
+# The fuzz corpora replayed through every fuzz target with the configured compiler and flags
+# (sanitizers included when the build has them): a crash or sanitizer report fails the run.
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+	echo "== fuzz corpus replay"
+	flog="$logdir/fuzz.log"
+	CC="${CC:-cc}" CFLAGS="${FUZZ_REPLAY_CFLAGS:--O1 -g}" \
+		bash "$SKIFF_SRCDIR/tests/fuzz/build-and-replay.sh" >"$flog" 2>&1
+	cat "$flog"
+	sum="$(tail -n1 "$flog")"
+	if [[ "$sum" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		passed=$((passed + BASH_REMATCH[1]))
+		failed=$((failed + BASH_REMATCH[2]))
+	else
+		failed=$((failed + 1))
+	fi
+fi
 if [ "${SKIP_INTEGRATION:-0}" != 1 ]; then
 	run_bats "$@"
 fi

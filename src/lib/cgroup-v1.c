@@ -196,7 +196,7 @@ static int v1_blkio(const struct sk_cgroup *cg, const struct cg_res *r, struct s
 
 static int v1_misc(const struct sk_cgroup *cg, const struct cg_res *r, struct sk_err *err)
 {
-	const char *dir;
+	const char *dir = NULL;
 
 	if (r->pids_limit.set && r->pids_limit.v != 0) {
 		if (!(dir = dir_of(cg, "pids")))
@@ -304,7 +304,7 @@ static int v1_devices(const struct sk_cgroup *cg, const struct cg_res *r, bool u
 
 int cg_v1_apply(struct sk_cgroup *cg, const struct cg_res *r, bool update, struct sk_err *err)
 {
-	const char *dir;
+	const char *dir = NULL;
 
 	if (v1_memory(cg, r, update, err) < 0 || v1_cpu(cg, r, err) < 0 ||
 	    v1_blkio(cg, r, err) < 0 || v1_misc(cg, r, err) < 0 ||
