@@ -487,19 +487,25 @@ profile_main() {
 		perf stat -r "$n" -e task-clock,page-faults,context-switches,cpu-migrations \
 			-o "$P/perf-stat-$p.txt" "${r[@]}" "$PREFIX-ps-$p" >/dev/null 2>&1 || true
 	done
-	# where skiff's own user-space instructions go: callgrind on each verb (no children)
-	local s=("$SKIFF" --root "$OUT/state/skiff") id="$PREFIX-cg"
-	for v in create start state kill delete; do
+	# where skiff's own user-space instructions go: callgrind on each verb (no children).
+	# valgrind 3.19 answers clone3 with ENOSYS, so create is measured up to that point and
+	# the container for the other verbs is created without valgrind.
+	local s=("$SKIFF" --root "$OUT/state/skiff") id="$PREFIX-cg" v a
+	for v in create-until-clone3 create start state kill delete; do
+		# valgrind does not know pidfd_open either: kill runs natively
 		case $v in
-		create) a=(create --bundle "$OUT/bundles/sleep" "$id") ;;
+		create*) a=(create --bundle "$OUT/bundles/sleep" "$id") ;;
 		kill) a=(kill "$id" KILL) ;;
 		*) a=("$v" "$id") ;;
 		esac
+		if [ "$v" = create ] || [ "$v" = kill ]; then
+			"${s[@]}" "${a[@]}" >/dev/null 2>&1 </dev/null || log "$v failed"
+			[ "$v" = kill ] && { "$SRC/run.sh" _stopped "$SKIFF" "$OUT/state/skiff" "$id" || true; }
+			continue
+		fi
 		valgrind --tool=callgrind --trace-children=no --callgrind-out-file="$P/callgrind-$v.out" \
-			"${s[@]}" "${a[@]}" >"$P/callgrind-$v.log" 2>&1 || log "callgrind $v failed"
-		[ "$v" = kill ] && "$SRC/run.sh" _stopped "$SKIFF" "$OUT/state/skiff" "$id"
-		callgrind_annotate --inclusive=no "$P/callgrind-$v.out" 2>/dev/null | head -40 \
-			>"$P/callgrind-$v.txt" || true
+			"${s[@]}" "${a[@]}" >"$P/callgrind-$v.log" 2>&1 </dev/null || log "callgrind $v: exit $?"
+		callgrind_annotate "$P/callgrind-$v.out" 2>/dev/null | head -45 >"$P/callgrind-$v.txt" || true
 	done
 	"$SRC/run.sh" _cleanup "$SKIFF" "$OUT/state/skiff"
 	log "profile written to $P"
