@@ -602,6 +602,12 @@ static void compile_seccomp(yajl_val sc, const char *cache)
 
 	if (!ctx)
 		die("seccomp_init");
+	/* a binary tree of syscall numbers: a shorter program for the kernel to check and to
+	 * emulate for its per-syscall action cache when loading it */
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)) < 0) {
+		errno = -r;
+		die("seccomp optimize attribute");
+	}
 	for (size_t i = 0; i < alen(archs); i++) {
 		const char *a = str(aget(archs, i));
 		uint32_t token = a && !strncmp(a, "SCMP_ARCH_", 10) ? seccomp_arch_resolve_name(a + 10) : 0;

@@ -305,7 +305,11 @@ chart() {
 				[ $first = 1 ] || printf ', '
 				first=0
 				p=${f##*-}
-				printf "'%s' using 1:2 with steps lw 2 title '%s'" "$f" "${p%.dat}"
+				p=${p%.dat}
+				case $p in # one colour per participant in every panel
+				skiff) c='#d62728' ;; crun) c='#1f77b4' ;; runc) c='#7f7f7f' ;; *) c='#2ca02c' ;;
+				esac
+				printf "'%s' using 1:2 with steps lw 2 lc rgb '%s' title '%s'" "$f" "$c" "$p"
 			done
 			echo
 		done
