@@ -116,10 +116,8 @@ static int drop_bounding(uint64_t keep, int last, struct sk_err *err)
 	for (int cap = 0; cap <= last; cap++) {
 		if (has(keep, cap))
 			continue;
-		int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-		if (r == 0 || (r < 0 && errno == EINVAL))
-			continue; /* already gone, or unknown to this kernel */
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+		/* Dropping a capability that is already gone succeeds: no need to read first. */
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			return sk_fail(err, errno, "drop %s from the bounding set", cap_str(cap));
 	}
 	return 0;

@@ -257,8 +257,30 @@ static bool mi_split(char *line, struct mi_line *ml)
 	return true;
 }
 
+/* True when a mount listed after line `index` sits on mnt or on one of its parents: then mnt
+ * is hidden (a tmpfs over /sys/fs/cgroup/unified, say) and must not be used. */
+static bool mi_hidden(const char *text, size_t index, const char *mnt)
+{
+	_cleanup_free_ char *copy = strdup(text);
+	char *save = NULL;
+	size_t i = 0, n = strlen(mnt);
+
+	if (!copy)
+		return false;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+		struct mi_line ml;
+		if (i <= index || !mi_split(line, &ml))
+			continue;
+		size_t m = strlen(ml.mnt);
+		if ((m == n && !strcmp(ml.mnt, mnt)) ||
+		    (m < n && !strncmp(ml.mnt, mnt, m) && (mnt[m] == '/' || m == 1)))
+			return true;
+	}
+	return false;
+}
+
 /* Fills m with the v1 hierarchies (one mount each: a hierarchy mounted twice counts once) and
- * remembers where cgroup2 is mounted. */
+ * remembers where cgroup2 is mounted. Mounts hidden under later ones are skipped. */
 static int mi_collect(const char *text, const char *cgroup_root, struct cg_mounts *v1,
 		      struct cg_mounts *v2_root, struct cg_mounts *v2_unified,
 		      struct cg_mounts *v2_other, struct sk_err *err)
@@ -270,12 +292,17 @@ static int mi_collect(const char *text, const char *cgroup_root, struct cg_mount
 
 	if (!copy || !unified || !seen)
 		return sk_fail(err, ENOMEM, "parse mountinfo");
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	size_t index = 0;
+	for (char *line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), index++) {
 		struct mi_line ml;
 		_cleanup_free_ char *ctl = NULL, *key = NULL;
 		struct cg_mounts *dst;
 
 		if (!mi_split(line, &ml))
+			continue;
+		if ((!strcmp(ml.fstype, "cgroup2") || !strcmp(ml.fstype, "cgroup")) &&
+		    mi_hidden(text, index, ml.mnt))
 			continue;
 		if (strcmp(ml.fstype, "cgroup2") == 0) {
 			dst = strcmp(ml.mnt, cgroup_root) == 0 ? v2_root
@@ -933,6 +960,15 @@ int sk_cgroup_destroy(struct sk_cgroup *cg, struct sk_err *err)
 
 	if (cg->mgr == SK_CGM_DISABLED)
 		return 0;
+	/* The usual case: every process is gone and the leaves are empty; one rmdir each. */
+	if (cg->mgr == SK_CGM_CGROUPFS) {
+		size_t gone = 0;
+		for (size_t i = 0; i < cg->n; i++)
+			if (rmdir(cg->h[i].dir) == 0 || errno == ENOENT)
+				gone++;
+		if (gone == cg->n)
+			return 0;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	sk_cgroup_kill(cg, SIGKILL, &ign);
 	/* v1 frozen tasks do not die until thawed. */

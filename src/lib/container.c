@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
 #include "cleanup.h"
@@ -266,9 +267,18 @@ int sk_container_create(const struct sk_global *g, const struct sk_create_opts *
 	return create_internal(g, o, NULL, NULL, err);
 }
 
+#define NO_PIDFD (-2) /* pidfd_open is missing (kernel < 5.3, seccomp): use the pid */
+
+/* A pidfd of the container's process, checked to still be that process; NO_PIDFD where the
+ * kernel has no pidfds; -1 with err set when the process is gone. */
 static int pidfd_for(const struct sk_state *st, struct sk_err *err)
 {
 	int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (fd < 0 && errno == ENOSYS) {
+		if (sk_proc_start_time(st->pid) != st->pid_start)
+			return sk_fail(err, ESRCH, "container process %d", (int)st->pid);
+		return NO_PIDFD;
+	}
 	if (fd < 0)
 		return sk_fail(err, errno, "pidfd_open %d", (int)st->pid);
 	/* The pid may have been reused after our process died: check it is still ours. */
@@ -277,6 +287,27 @@ static int pidfd_for(const struct sk_state *st, struct sk_err *err)
 		return sk_fail(err, ESRCH, "container process %d", (int)st->pid);
 	}
 	return fd;
+}
+
+static int send_signal(int pidfd, const struct sk_state *st, int sig)
+{
+	if (pidfd == NO_PIDFD)
+		return kill(st->pid, sig);
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+/* Waits up to timeout_ms for the process to exit. */
+static bool wait_exit(int pidfd, const struct sk_state *st, int timeout_ms)
+{
+	struct pollfd p = { pidfd, POLLIN, 0 };
+	if (pidfd != NO_PIDFD)
+		return poll(&p, 1, timeout_ms) == 1;
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
+		if (sk_state_status(st) == SK_STATUS_STOPPED)
+			return true;
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+	}
+	return false;
 }
 
 static void run_hooks_warn(const struct sk_global *g, int dirfd, const struct sk_state *st,
@@ -309,7 +340,7 @@ static int release(const struct sk_state *st, int dirfd, struct sk_err *err)
 	if (sock < 0)
 		return sk_fail(err, errno, "start container \"%s\": socket", st->id);
 	pidfd = pidfd_for(st, err);
-	if (pidfd < 0)
+	if (pidfd == -1)
 		return sk_wrap(err, "start container \"%s\"", st->id);
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/start.sock", dirfd);
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
@@ -397,20 +428,13 @@ int sk_container_kill(const struct sk_global *g, const char *id, int sig, bool a
 	if (sk_state_status(st) == SK_STATUS_STOPPED)
 		return sk_fail(err, 0, "container not running");
 	pidfd = pidfd_for(st, err);
-	if (pidfd < 0) {
+	if (pidfd == -1) {
 		sk_err_clear(err);
 		return sk_fail(err, ESRCH, "container not running");
 	}
-	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+	if (send_signal(pidfd, st, sig) < 0)
 		return sk_fail(err, errno, "kill container \"%s\"", id);
 	return 0;
-}
-
-/* Waits up to timeout_ms for the process behind pidfd to exit. */
-static bool wait_exit(int pidfd, int timeout_ms)
-{
-	struct pollfd p = { pidfd, POLLIN, 0 };
-	return poll(&p, 1, timeout_ms) == 1;
 }
 
 static int delete_locked(const struct sk_global *g, int dirfd, struct sk_state *st, bool force,
@@ -426,13 +450,13 @@ static int delete_locked(const struct sk_global *g, int dirfd, struct sk_state *
 		return sk_wrap(err, "delete container \"%s\"", st->id);
 	if (s != SK_STATUS_STOPPED && st->pid > 0) {
 		_cleanup_close_ int pidfd = pidfd_for(st, err);
-		if (pidfd < 0) {
+		if (pidfd == -1) {
 			sk_err_clear(err);
 		} else {
 			if (s == SK_STATUS_PAUSED && cg && sk_cgroup_freeze(cg, false, err) < 0)
 				sk_err_clear(err); /* SIGKILL still works; destroy thaws too */
-			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-			if (!wait_exit(pidfd, 10000))
+			send_signal(pidfd, st, SIGKILL);
+			if (!wait_exit(pidfd, st, 10000))
 				return sk_fail(err, ETIMEDOUT, "container \"%s\" did not die after SIGKILL",
 					       st->id);
 		}

@@ -58,9 +58,14 @@ static int make_device(int root_fd, const struct sk_device *d, struct sk_err *er
 
 	if (dir < 0)
 		return -1;
-	if (unlinkat(dir, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
-		return sk_fail(err, errno, "remove %s before mknod", d->path);
-	if (mknodat(dir, name, type | perm, makedev(d->major, d->minor)) < 0)
+	int r = mknodat(dir, name, type | perm, makedev(d->major, d->minor));
+	if (r < 0 && errno == EEXIST) {
+		/* Whatever the image had there (a file, a node, a link) gives way. */
+		if (unlinkat(dir, name, 0) < 0)
+			return sk_fail(err, errno, "remove %s before mknod", d->path);
+		r = mknodat(dir, name, type | perm, makedev(d->major, d->minor));
+	}
+	if (r < 0)
 		return sk_fail(err, errno, "mknod %s", d->path);
 	if (fchmodat(dir, name, perm, AT_SYMLINK_NOFOLLOW) < 0 && errno != EOPNOTSUPP &&
 	    fchmodat(dir, name, perm, 0) < 0)

@@ -446,6 +446,8 @@ static int fork_process(struct exec_ctx *x, struct sk_err *err)
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return sk_fail(err, errno, "pipe");
 	pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+	if (pid < 0 && errno == ENOSYS) /* no clone3 (seccomp profiles hide it) */
+		pid = (pid_t)syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, NULL);
 	if (pid < 0)
 		return sk_fail(err, errno, "fork into the container's pid namespace");
 	if (pid == 0) {
@@ -640,7 +642,8 @@ static pid_t clone_child(struct exec_ctx *x)
 	}
 	pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
 	if (pid < 0 && x->cgroup_fd >= 0 &&
-	    (errno == EINVAL || errno == EOPNOTSUPP || errno == EBUSY || errno == ENOSYS)) {
+	    (errno == EINVAL || errno == EOPNOTSUPP || errno == EBUSY || errno == ENOSYS ||
+	     errno == EBADF)) {
 		/* Old kernel: enter_cgroups writes cgroup.procs instead. */
 		a.flags = 0;
 		pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));

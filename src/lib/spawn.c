@@ -38,8 +38,14 @@ static pid_t do_clone3(uint64_t flags, int cgroup_fd)
 		args.cgroup = (uint64_t)cgroup_fd;
 	}
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == EOPNOTSUPP || errno == EBUSY))
+	if (pid < 0 && cgroup_fd >= 0 &&
+	    (errno == EINVAL || errno == EOPNOTSUPP || errno == EBUSY || errno == EBADF))
 		return do_clone3(flags, -1); /* old kernel or busy v2 leaf: cgroup_enter does it */
+	if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME)) {
+		/* No clone3 (kernel < 5.3, or a seccomp profile that hides it, as Docker's does):
+		 * clone(2) with fork semantics; the cgroup is entered by cgroup_enter. */
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	}
 	return pid;
 }
 
