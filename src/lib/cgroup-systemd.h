@@ -13,7 +13,7 @@
 #include "dbus.h"
 #include "error.h"
 
-#define CG_SYSTEMD_TIMEOUT_MS 10000
+#define CG_SYSTEMD_TIMEOUT_MS 30000 /* runc waits 30 s too */
 
 /* What sk_cgroup_enter needs (kept in cg->sd). The parsed resources point into the caller's
  * yajl tree, which outlives the create (the spec lives until the container runs). */

@@ -571,7 +571,11 @@ static int read_msg(struct sk_dbus *c, int64_t deadline, struct sk_dbus_msg *ret
 	return sk_dbus_msg_parse(TAKE_PTR(buf), (size_t)size, ret, err);
 }
 
-/* EXTERNAL auth for our euid: "AUTH EXTERNAL <the uid's decimal text, hex-encoded>". */
+/* EXTERNAL auth for our euid: "AUTH EXTERNAL <the uid's decimal text, hex-encoded>".
+ * BEGIN goes out with AUTH (pipelined, as sd-bus clients do): a first message sent right after
+ * a separate BEGIN can reach systemd's private socket in the same read as the BEGIN, and
+ * systemd 252 then leaves it unprocessed until more data arrives (seen as a StopUnit that got
+ * no reply). */
 static int auth(int fd, int64_t deadline, struct sk_err *err)
 {
 	char uid[16], hex[2 * sizeof(uid) + 1] = "", line[128];
@@ -581,13 +585,12 @@ static int auth(int fd, int64_t deadline, struct sk_err *err)
 
 	for (int i = 0; i < len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)uid[i]);
-	if (asprintf(&msg, "AUTH EXTERNAL %s\r\n", hex) < 0)
-		return sk_fail(err, ENOMEM, "D-Bus auth");
 	/* the protocol starts with one NUL byte */
-	if (write_all(fd, "", 1, deadline, err) < 0 ||
-	    write_all(fd, msg, strlen(msg), deadline, err) < 0)
+	if (asprintf(&msg, "%cAUTH EXTERNAL %s\r\nBEGIN\r\n", 0, hex) < 0)
+		return sk_fail(err, ENOMEM, "D-Bus auth");
+	if (write_all(fd, msg, 1 + strlen(msg + 1), deadline, err) < 0)
 		return sk_wrap(err, "D-Bus auth");
-	/* byte by byte: nothing after the line may be consumed before BEGIN */
+	/* byte by byte: nothing after the line may be consumed here */
 	while (n < sizeof(line) - 1) {
 		if (read_all(fd, line + n, 1, deadline, err) < 0)
 			return sk_wrap(err, "D-Bus auth");
@@ -599,8 +602,6 @@ static int auth(int fd, int64_t deadline, struct sk_err *err)
 		line[strcspn(line, "\r\n")] = '\0';
 		return sk_fail(err, EACCES, "D-Bus auth refused: %s", line);
 	}
-	if (write_all(fd, "BEGIN\r\n", 7, deadline, err) < 0)
-		return sk_wrap(err, "D-Bus auth");
 	return 0;
 }
 

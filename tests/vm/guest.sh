@@ -20,7 +20,10 @@ export RUNTIME="${RUNTIME:-$SKIFF_BUILDDIR/skiff}"
 export SKIFF_TEST_CACHE=/var/tmp/skiff-bats
 export TMPDIR=/var/tmp
 # The rootfs template and probe run-vm.sh built on the host (no compiler here).
+# Dated ahead so that helpers.bash keeps them even if probe.c changes on the host meanwhile.
 cp -a /run/skiff-vm/cache "$SKIFF_TEST_CACHE"
+touch -d tomorrow "$SKIFF_TEST_CACHE/probe"
+touch -d '+2 days' "$SKIFF_TEST_CACHE/rootfs/.complete"
 
 if [ ${#SKIFF_VM_ARGS[@]} -gt 0 ]; then
 	set -- "${SKIFF_VM_ARGS[@]}"

@@ -7,7 +7,7 @@
 # over 9p at the same paths, and exits with the guest suite's status.
 #
 # usage: run-vm.sh [--builddir DIR] [--rebuild] [BATS FILES OR ARGS...]
-# env:   SKIFF_VM_CACHE (cache dir), SKIFF_VM_ACCEL (auto|kvm|tcg), SKIFF_VM_MEM (MiB),
+# env:   SKIFF_VM_CACHE (cache dir), SKIFF_VM_BACKEND (auto|kvm|tcg|uml), SKIFF_VM_MEM (MiB),
 #        SKIFF_VM_CPUS, SKIFF_VM_TIMEOUT (seconds for the whole boot + suite), SKIFF_VM_MIRROR
 set -euo pipefail
 
@@ -62,14 +62,23 @@ write_guest_boot() {
 	cat >"$root/usr/local/sbin/skiff-vm-boot" <<-'EOF'
 		#!/bin/bash
 		# skiff VM: mount the shared trees, run the suite, record its status, power off.
+		# qemu shares them over 9p (by tag), User-Mode Linux over hostfs (by host path;
+		# skiff.hostfs= on the kernel command line names the run directory).
 		set -u
-		mkdir -p /run/skiff-vm
-		if mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 run /run/skiff-vm; then
+		hostfs="$(sed -n 's/.*skiff\.hostfs=\([^ ]*\).*/\1/p' /proc/cmdline)"
+		share() { # TAG HOST_PATH TARGET
+			mkdir -p "$3"
+			if [ -n "$hostfs" ]; then
+				mount -t hostfs -o "$2" none "$3"
+			else
+				mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 "$1" "$3"
+			fi
+		}
+		if share run "$hostfs" /run/skiff-vm; then
 			. /run/skiff-vm/env
-			mkdir -p "$SKIFF_SRCDIR" "$SKIFF_BUILDDIR"
-			mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose src "$SKIFF_SRCDIR"
+			share src "$SKIFF_SRCDIR" "$SKIFF_SRCDIR"
 			if [ "$SKIFF_BUILDDIR" != "$SKIFF_SRCDIR" ]; then
-				mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 build "$SKIFF_BUILDDIR"
+				share build "$SKIFF_BUILDDIR" "$SKIFF_BUILDDIR"
 			fi
 			bash "$SKIFF_SRCDIR/tests/vm/guest.sh" >/run/skiff-vm/log 2>&1
 			echo $? >/run/skiff-vm/rc
@@ -83,7 +92,7 @@ write_guest_boot() {
 	cat >"$root/etc/systemd/system/skiff-vm.service" <<-'EOF'
 		[Unit]
 		Description=skiff VM test suite
-		After=local-fs.target systemd-udev-settle.service
+		After=local-fs.target
 		[Service]
 		Type=oneshot
 		ExecStart=/usr/local/sbin/skiff-vm-boot
@@ -104,7 +113,7 @@ build_image() {
 	trap 'umount "$root/proc" "$root/sys" 2>/dev/null; rm -rf "$tmp"' EXIT
 	log "building the guest image in $IMG (debootstrap bookworm from $mirror)"
 	debootstrap --variant=minbase \
-		--include=systemd,systemd-sysv,udev,kmod,bats,jq,busybox-static,procps,util-linux,libyajl2,libcap2,libseccomp2 \
+		--include=systemd,systemd-sysv,udev,kmod,bats,jq,busybox-static,procps,util-linux,bpftool,libyajl2,libcap2,libseccomp2 \
 		bookworm "$root" "$mirror" >"$tmp/debootstrap.log" 2>&1 ||
 		{ tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap failed (log: $tmp/debootstrap.log)"; }
 	# A small initramfs: only what mounts a virtio disk holding ext4.
@@ -155,18 +164,34 @@ if [ "$REBUILD" = 1 ] || [ ! -e "$IMG/rootfs.ext4" ]; then
 fi
 flock -u 9
 
-# KVM only when it runs a stock kernel: a PVM /dev/kvm (kvm_pvm) boots only PVM guests.
-accel="${SKIFF_VM_ACCEL:-auto}"
-if [ "$accel" = auto ]; then
-	accel=tcg
-	if [ -w /dev/kvm ] && [ ! -d /sys/module/kvm_pvm ] &&
-		{ [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }; then
-		accel=kvm
+# The backend: qemu with KVM when the host's KVM runs a stock kernel (a PVM /dev/kvm, kvm_pvm,
+# boots only PVM guests); else User-Mode Linux (Debian's user-mode-linux) when installed, which
+# boots faster than qemu's TCG emulation; else qemu with TCG.
+kvm_ok() {
+	[ -w /dev/kvm ] && [ ! -d /sys/module/kvm_pvm ] &&
+		{ [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }
+}
+backend="${SKIFF_VM_BACKEND:-auto}"
+if [ "$backend" = auto ]; then
+	if kvm_ok; then
+		backend=kvm
+	elif command -v linux.uml >/dev/null; then
+		backend=uml
+	else
+		backend=tcg
 	fi
 fi
+case "$backend" in
+kvm | tcg) ;;
+uml) command -v linux.uml >/dev/null || die "linux.uml not found: apt-get install user-mode-linux" ;;
+*) die "SKIFF_VM_BACKEND=$backend: kvm, tcg, uml or auto" ;;
+esac
 cpus="${SKIFF_VM_CPUS:-$(nproc)}"
 mem="${SKIFF_VM_MEM:-2048}"
 timeout_s="${SKIFF_VM_TIMEOUT:-900}"
+# Both kernels: cgroup v2 only; no Spectre/Meltdown mitigations (page-table switches on every
+# syscall are very costly under emulation, and this guest runs nothing untrusted).
+CMDLINE="rw quiet loglevel=3 panic=-1 mitigations=off systemd.unified_cgroup_hierarchy=1 systemd.show_status=0"
 
 RUN="$(mktemp -d /tmp/skiff-vm-run.XXXXXX)"
 # The bats rootfs template (busybox links + the static probe) is built here: the guest has no
@@ -183,24 +208,31 @@ RUN="$(mktemp -d /tmp/skiff-vm-run.XXXXXX)"
 	printf 'SKIFF_VM_ARGS=(%s)\n' "$(printf '%q ' "$@")"
 } >"$RUN/env"
 
-if [ "$accel" = kvm ]; then
-	accel_args=(-accel kvm -cpu host)
+if [ "$backend" = uml ]; then
+	# one CPU; the disk's writes go to a copy-on-write file in the run directory; UML maps
+	# its memory from a file in TMPDIR, best on tmpfs
+	umltmp="$RUN"
+	[ -d /dev/shm ] && [ -w /dev/shm ] && umltmp=/dev/shm
+	cmd=(env TMPDIR="$umltmp" linux.uml mem="${mem}M" ubd0="$RUN/rootfs.cow,$IMG/rootfs.ext4"
+		root=/dev/ubda con=null con0=null,fd:1 skiff.hostfs="$RUN" $CMDLINE)
 else
 	accel_args=(-accel tcg,thread=multi -cpu max)
+	[ "$backend" = kvm ] && accel_args=(-accel kvm -cpu host)
+	cmd=(qemu-system-x86_64 "${accel_args[@]}"
+		-m "$mem" -smp "$cpus" -nographic -no-reboot -nic none
+		-kernel "$IMG/vmlinuz" -initrd "$IMG/initrd.img"
+		-append "root=/dev/vda console=ttyS0 $CMDLINE"
+		-drive "file=$IMG/rootfs.ext4,if=virtio,format=raw,snapshot=on"
+		-device virtio-rng-pci
+		-virtfs "local,path=$RUN,mount_tag=run,security_model=none"
+		-virtfs "local,path=$SRCDIR,mount_tag=src,security_model=none,readonly=on"
+		-virtfs "local,path=$BUILDDIR,mount_tag=build,security_model=none")
 fi
-log "booting ($accel, $cpus cpus, ${mem} MiB); console: $RUN/console.log"
+log "booting ($backend, ${mem} MiB); console: $RUN/console.log"
 T_BOOT=$(date +%s.%N)
 status=0
-timeout --foreground "$timeout_s" qemu-system-x86_64 "${accel_args[@]}" \
-	-m "$mem" -smp "$cpus" -nographic -no-reboot -nic none \
-	-kernel "$IMG/vmlinuz" -initrd "$IMG/initrd.img" \
-	-append "root=/dev/vda rw console=ttyS0 quiet loglevel=3 panic=-1 systemd.unified_cgroup_hierarchy=1 systemd.show_status=0" \
-	-drive "file=$IMG/rootfs.ext4,if=virtio,format=raw,snapshot=on" \
-	-device virtio-rng-pci \
-	-virtfs "local,path=$RUN,mount_tag=run,security_model=none" \
-	-virtfs "local,path=$SRCDIR,mount_tag=src,security_model=none,readonly=on" \
-	-virtfs "local,path=$BUILDDIR,mount_tag=build,security_model=none" \
-	</dev/null >"$RUN/console.log" 2>&1 || status=$?
+timeout --foreground "$timeout_s" "${cmd[@]}" </dev/null >"$RUN/console.log" 2>&1 || status=$?
+rm -f "$RUN/rootfs.cow"
 T_END=$(date +%s.%N)
 
 [ -e "$RUN/log" ] && cat "$RUN/log"
@@ -219,6 +251,6 @@ boot="$(grep -s '^boot-seconds=' "$RUN/log" | cut -d= -f2)"
 suite="$(grep -s '^suite-seconds=' "$RUN/log" | cut -d= -f2)"
 log "times: image build ${IMG_BUILT:-cached ($(cat "$IMG/build-seconds" 2>/dev/null || echo ?) s when built)}," \
 	"guest boot ${boot:-?} s, suite ${suite:-?} s, VM total $(secs "$T_BOOT" "$T_END") s," \
-	"all $(secs "$T_START" "$T_END") s ($accel)"
+	"all $(secs "$T_START" "$T_END") s ($backend)"
 log "guest status $rc; logs in $RUN"
 exit "$rc"
