@@ -116,8 +116,10 @@ static int drop_bounding(uint64_t keep, int last, struct sk_err *err)
 	for (int cap = 0; cap <= last; cap++) {
 		if (has(keep, cap))
 			continue;
-		/* Dropping a capability that is already gone succeeds: no need to read first. */
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+		/* Drop without reading first; a second pass (after the seccomp filter) may lack
+		 * CAP_SETPCAP, and then EPERM is fine for a capability that is already gone. */
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL &&
+		    !(errno == EPERM && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0))
 			return sk_fail(err, errno, "drop %s from the bounding set", cap_str(cap));
 	}
 	return 0;

@@ -37,6 +37,7 @@
 #include "foreground.h"
 #include "fs.h"
 #include "id.h"
+#include "lsm.h"
 #include "ns.h"
 #include "process.h"
 #include "seccomp.h"
@@ -199,8 +200,10 @@ static int cli_process(struct exec_ctx *x, struct sk_err *err)
 		p->selinux_label = (char *)o->process_label;
 	if (o->no_new_privs)
 		p->no_new_privileges = true;
-	memcpy(x->gids, p->user.additional_gids, p->user.n_additional_gids * sizeof(gid_t));
-	memcpy(x->gids + p->user.n_additional_gids, o->gids, o->n_gids * sizeof(gid_t));
+	if (p->user.n_additional_gids) /* memcpy's pointers must not be NULL, even for 0 bytes */
+		memcpy(x->gids, p->user.additional_gids, p->user.n_additional_gids * sizeof(gid_t));
+	if (o->n_gids)
+		memcpy(x->gids + p->user.n_additional_gids, o->gids, o->n_gids * sizeof(gid_t));
 	p->user.additional_gids = x->gids;
 	p->user.n_additional_gids += o->n_gids;
 	if (cli_user(x, err) < 0 || cli_caps(x, err) < 0)
@@ -780,7 +783,12 @@ static int prepare(struct exec_ctx *x, struct sk_err *err)
 	if (reserve_fds(x, x->o->preserve_fds + listen_fds(), err) < 0 ||
 	    load_container(x, err) < 0 || build_process(x, err) < 0)
 		return -1;
-	/* Compiled here, before anything runs, so that a bad profile leaves nothing behind. */
+	/* Checked and compiled here, before anything runs, so that a bad label or profile
+	 * leaves nothing behind. */
+	struct sk_lsm_host lsm;
+	sk_lsm_host_detect(&lsm);
+	if (sk_lsm_validate(&lsm, &x->proc, NULL, err) < 0)
+		return -1;
 	if (sk_seccomp_prepare(x->spec->linux_.seccomp, &x->seccomp, err) < 0)
 		return -1;
 	if (open_init(x, err) < 0 || prepare_cgroup(x, err) < 0)

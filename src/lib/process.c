@@ -298,7 +298,7 @@ int sk_proc_prepare(struct sk_proc *s, struct sk_err *err)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return sk_fail(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
-	if (sk_lsm_apply_exec(s->proc_fd, p, err) < 0 || finish_security(s, err) < 0)
+	if (sk_lsm_apply_exec(s->proc_fd, p, err) < 0)
 		return -1;
 	if (s->pty_peer >= 0 && sk_pty_make_controlling(s->pty_peer, err) < 0)
 		return -1;
@@ -307,5 +307,8 @@ int sk_proc_prepare(struct sk_proc *s, struct sk_err *err)
 		close(s->proc_fd);
 		s->proc_fd = -1;
 	}
-	return keep_fds(s, err);
+	/* fd hygiene before the filter, which may not allow close_range (older profiles). */
+	if (keep_fds(s, err) < 0)
+		return -1;
+	return finish_security(s, err);
 }
