@@ -500,8 +500,10 @@ static int resolve_user(struct exec_ctx *x, int root, struct sk_err *err)
 		sk_resolved_user_clear(&r);
 		return sk_fail(err, ENOMEM, "user %s", x->user_names);
 	}
-	memcpy(all, r.groups, r.n_groups * sizeof(gid_t));
-	memcpy(all + r.n_groups, u->additional_gids, u->n_additional_gids * sizeof(gid_t));
+	if (r.n_groups)
+		memcpy(all, r.groups, r.n_groups * sizeof(gid_t));
+	if (u->n_additional_gids)
+		memcpy(all + r.n_groups, u->additional_gids, u->n_additional_gids * sizeof(gid_t));
 	u->uid = r.uid;
 	u->gid = r.gid;
 	u->additional_gids = all; /* this copy of memory ends at execve */
