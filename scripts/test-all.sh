@@ -6,7 +6,8 @@
 #      and the bats integration suite (including containerd and podman as real clients);
 #   2. the libFuzzer targets for a bounded time each (FUZZ_SECONDS, default 15);
 #   3. an ASan+UBSan build: unit tests, replay, and the core integration files under it;
-#   4. `make check-vm`: the cgroup v2 + systemd suite in a Debian 12 VM (SKIP_VM=1 skips it).
+#   4. `make bench-smoke`: the benchmark against runc and crun runs (a few rounds);
+#   5. `make check-vm`: the cgroup v2 + systemd suite in a Debian 12 VM (SKIP_VM=1 skips it).
 # The last line adds up every phase: `N passed, M failed[, K skipped]`. CI runs exactly this.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +89,9 @@ else
 	echo "=== ASan+UBSan: build failed"
 	failed=$((failed + 1))
 fi
+
+# The benchmark still works (a few rounds; timing never fails it): issue 6.
+phase "bench-smoke" make -C "$src/build-test" --no-print-directory -s bench-smoke
 
 if [ "${SKIP_VM:-0}" != 1 ]; then
 	phase "check-vm" make -C "$src/build-test" --no-print-directory -s check-vm
