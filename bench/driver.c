@@ -83,7 +83,7 @@ static void *xrealloc(void *p, size_t size)
 
 static int parse_step(struct participant *cur, char *line, unsigned lineno)
 {
-	struct step s = { .kind = line[0], .count = 1 };
+	struct step s = {.kind = line[0], .count = 1};
 	char *save = NULL, *tok = strtok_r(line + 1, "\t\n", &save);
 
 	if ((s.kind == 'T' || s.kind == 'B') && tok) {
@@ -123,8 +123,8 @@ static int load_plan(const char *path, struct plan *plan)
 			continue;
 		if (line[0] == 'P' && line[1] == '\t') {
 			plan->p = xrealloc(plan->p, (plan->n + 1) * sizeof(*plan->p));
-			plan->p[plan->n++] = (struct participant){ .name = strndup(
-									line + 2, strcspn(line + 2, "\t\n")) };
+			plan->p[plan->n++] = (struct participant){
+			    .name = strndup(line + 2, strcspn(line + 2, "\t\n"))};
 		} else if (!plan->n || line[1] != '\t') {
 			fprintf(stderr, "driver: plan line %u: expected P first\n", lineno);
 			r = -1;
@@ -169,13 +169,13 @@ static char *expand(const char *arg, const struct ctx *c, const char *who, long 
 }
 
 /* One command: spawn, wait, time. stdout goes to /dev/null, stderr to the log. */
-static struct sample run_cmd(const struct ctx *c, const struct step *s, const char *who,
-			     long round, long i)
+static struct sample run_cmd(const struct ctx *c, const struct step *s, const char *who, long round,
+			     long i)
 {
-	char *argv[MAX_ARGS] = { NULL };
+	char *argv[MAX_ARGS] = {NULL};
 	posix_spawn_file_actions_t fa;
 	struct timespec t0, t1;
-	struct sample out = { .status = -1 };
+	struct sample out = {.status = -1};
 	struct rusage ru;
 	pid_t pid;
 	int st;
@@ -222,14 +222,16 @@ static bool run_round(const struct ctx *c, struct participant *p, long round)
 {
 	for (size_t k = 0; k < p->n; k++) {
 		const struct step *s = &p->steps[k];
-		struct sample total = { 0 };
+		struct sample total = {0};
 
 		if (s->kind == 'S' || s->kind == 'E')
 			continue;
 		for (long i = 0; i < s->count; i++) {
-			struct sample one = run_cmd(c, s, p->name, round < 0 ? 1000000 - round : round, i);
+			struct sample one =
+			    run_cmd(c, s, p->name, round < 0 ? 1000000 - round : round, i);
 			total.ns += one.ns;
-			total.maxrss_kb = one.maxrss_kb > total.maxrss_kb ? one.maxrss_kb : total.maxrss_kb;
+			total.maxrss_kb =
+			    one.maxrss_kb > total.maxrss_kb ? one.maxrss_kb : total.maxrss_kb;
 			total.status = one.status;
 			if (one.status != 0 && s->kind != 'I')
 				break;
@@ -269,21 +271,34 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	struct ctx c = { .measure = "run", .prefix = "bench" };
-	struct plan plan = { 0 };
+	struct ctx c = {.measure = "run", .prefix = "bench"};
+	struct plan plan = {0};
 	const char *csv = NULL, *log = NULL;
 	long rounds = 10, warmup = 1;
 	int opt, failed = 0;
 
 	while ((opt = getopt(argc, argv, "m:o:l:n:w:x:")) != -1) {
 		switch (opt) {
-		case 'm': c.measure = optarg; break;
-		case 'o': csv = optarg; break;
-		case 'l': log = optarg; break;
-		case 'n': rounds = strtol(optarg, NULL, 10); break;
-		case 'w': warmup = strtol(optarg, NULL, 10); break;
-		case 'x': c.prefix = optarg; break;
-		default: usage();
+		case 'm':
+			c.measure = optarg;
+			break;
+		case 'o':
+			csv = optarg;
+			break;
+		case 'l':
+			log = optarg;
+			break;
+		case 'n':
+			rounds = strtol(optarg, NULL, 10);
+			break;
+		case 'w':
+			warmup = strtol(optarg, NULL, 10);
+			break;
+		case 'x':
+			c.prefix = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc - 1 || !csv || !log || load_plan(argv[optind], &plan) < 0)

@@ -81,7 +81,7 @@ static char *xasprintf(const char *fmt, ...)
 
 static yajl_val get(yajl_val v, const char *a, const char *b, const char *c)
 {
-	const char *path[] = { a, b, c, NULL };
+	const char *path[] = {a, b, c, NULL};
 	return v ? yajl_tree_get(v, path, yajl_t_any) : NULL;
 }
 
@@ -144,7 +144,8 @@ static char *hier_mountpoint(const char *mountinfo, const char *ctrls)
 		const char *dash = strstr(line, " - ");
 
 		if (!dash || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
-		    sscanf(dash, " - %63s %*s %511s", fstype, super) != 2 || strcmp(fstype, "cgroup"))
+		    sscanf(dash, " - %63s %*s %511s", fstype, super) != 2 ||
+		    strcmp(fstype, "cgroup"))
 			continue;
 		for (char *save = NULL, *w = strtok_r(super, ",", &save); w;
 		     w = strtok_r(NULL, ",", &save))
@@ -196,7 +197,7 @@ static void write_in(const char *dir, const char *file, const char *text)
 /* A new v1 cpuset is empty and refuses tasks: copy the parent's cpus and mems. */
 static void cpuset_inherit(const char *dir)
 {
-	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
 
 	for (size_t i = 0; i < 2; i++) {
 		char *parent = xasprintf("%s/../%s", dir, files[i]);
@@ -210,8 +211,8 @@ static void cpuset_inherit(const char *dir)
 
 /* The devices allow list every runtime installs after "deny all" (runc 1.1's defaults). */
 static const char *const default_devices[] = {
-	"c *:* m",  "b *:* m",	"c 1:3 rwm", "c 1:5 rwm",   "c 1:7 rwm",   "c 5:0 rwm",
-	"c 1:8 rwm", "c 1:9 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm", NULL,
+    "c *:* m",	 "b *:* m",   "c 1:3 rwm", "c 1:5 rwm",	  "c 1:7 rwm",	  "c 5:0 rwm",
+    "c 1:8 rwm", "c 1:9 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm", NULL,
 };
 
 static void cgroups_create(struct floor *f)
@@ -261,14 +262,14 @@ static const struct {
 	bool clear;
 	unsigned long flag;
 } mount_flags[] = {
-	{ "ro", false, MS_RDONLY },	    { "rw", true, MS_RDONLY },
-	{ "nosuid", false, MS_NOSUID },	    { "suid", true, MS_NOSUID },
-	{ "nodev", false, MS_NODEV },	    { "dev", true, MS_NODEV },
-	{ "noexec", false, MS_NOEXEC },	    { "exec", true, MS_NOEXEC },
-	{ "relatime", false, MS_RELATIME }, { "strictatime", false, MS_STRICTATIME },
-	{ "noatime", false, MS_NOATIME },   { "nodiratime", false, MS_NODIRATIME },
-	{ "sync", false, MS_SYNCHRONOUS },  { "bind", false, MS_BIND },
-	{ "rbind", false, MS_BIND | MS_REC },
+    {"ro", false, MS_RDONLY},		{"rw", true, MS_RDONLY},
+    {"nosuid", false, MS_NOSUID},	{"suid", true, MS_NOSUID},
+    {"nodev", false, MS_NODEV},		{"dev", true, MS_NODEV},
+    {"noexec", false, MS_NOEXEC},	{"exec", true, MS_NOEXEC},
+    {"relatime", false, MS_RELATIME},	{"strictatime", false, MS_STRICTATIME},
+    {"noatime", false, MS_NOATIME},	{"nodiratime", false, MS_NODIRATIME},
+    {"sync", false, MS_SYNCHRONOUS},	{"bind", false, MS_BIND},
+    {"rbind", false, MS_BIND | MS_REC},
 };
 
 /* Splits a mount's options into flags and the data string. */
@@ -294,7 +295,8 @@ static unsigned long mount_options(yajl_val opts, char **ret_data)
 		cap += strlen(o) + 1;
 		data = realloc(data, cap);
 		if (data)
-			used += (size_t)snprintf(data + used, cap - used, "%s%s", used ? "," : "", o);
+			used +=
+			    (size_t)snprintf(data + used, cap - used, "%s%s", used ? "," : "", o);
 	}
 	if (!data)
 		die("mount options");
@@ -384,21 +386,22 @@ static const struct {
 	const char *name;
 	unsigned maj, min;
 } default_nodes[] = {
-	{ "null", 1, 3 },   { "zero", 1, 5 },	 { "full", 1, 7 },
-	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+    {"null", 1, 3},   {"zero", 1, 5},	 {"full", 1, 7},
+    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
 };
 
 static const char *const default_links[][2] = {
-	{ "/proc/self/fd", "dev/fd" },	      { "/proc/self/fd/0", "dev/stdin" },
-	{ "/proc/self/fd/1", "dev/stdout" }, { "/proc/self/fd/2", "dev/stderr" },
-	{ "pts/ptmx", "dev/ptmx" },
+    {"/proc/self/fd", "dev/fd"},       {"/proc/self/fd/0", "dev/stdin"},
+    {"/proc/self/fd/1", "dev/stdout"}, {"/proc/self/fd/2", "dev/stderr"},
+    {"pts/ptmx", "dev/ptmx"},
 };
 
 static void make_devices(void)
 {
 	for (size_t i = 0; i < sizeof(default_nodes) / sizeof(default_nodes[0]); i++) {
 		char *p = xasprintf("dev/%s", default_nodes[i].name);
-		if (mknod(p, S_IFCHR | 0666, makedev(default_nodes[i].maj, default_nodes[i].min)) < 0)
+		if (mknod(p, S_IFCHR | 0666, makedev(default_nodes[i].maj, default_nodes[i].min)) <
+		    0)
 			die("mknod %s", p);
 		free(p);
 	}
@@ -461,14 +464,14 @@ static void setup_rootfs(const struct floor *f)
 /* ---- the process: rlimits, capabilities, no_new_privs, seccomp, exec ---- */
 
 static const char *const rlimit_names[] = {
-	[RLIMIT_CPU] = "RLIMIT_CPU",	   [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
-	[RLIMIT_DATA] = "RLIMIT_DATA",	   [RLIMIT_STACK] = "RLIMIT_STACK",
-	[RLIMIT_CORE] = "RLIMIT_CORE",	   [RLIMIT_RSS] = "RLIMIT_RSS",
-	[RLIMIT_NPROC] = "RLIMIT_NPROC",   [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
-	[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK", [RLIMIT_AS] = "RLIMIT_AS",
-	[RLIMIT_LOCKS] = "RLIMIT_LOCKS",   [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
-	[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
-	[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO", [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+    [RLIMIT_CPU] = "RLIMIT_CPU",	   [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+    [RLIMIT_DATA] = "RLIMIT_DATA",	   [RLIMIT_STACK] = "RLIMIT_STACK",
+    [RLIMIT_CORE] = "RLIMIT_CORE",	   [RLIMIT_RSS] = "RLIMIT_RSS",
+    [RLIMIT_NPROC] = "RLIMIT_NPROC",	   [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+    [RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",   [RLIMIT_AS] = "RLIMIT_AS",
+    [RLIMIT_LOCKS] = "RLIMIT_LOCKS",	   [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+    [RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
+    [RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",	   [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
 };
 
 static void set_rlimits(yajl_val list)
@@ -480,7 +483,8 @@ static void set_rlimits(yajl_val list)
 		struct rlimit rl;
 		int res;
 
-		for (res = 0; res < RLIMIT_NLIMITS && (!type || strcmp(rlimit_names[res], type)); res++)
+		for (res = 0; res < RLIMIT_NLIMITS && (!type || strcmp(rlimit_names[res], type));
+		     res++)
 			;
 		if (res == RLIMIT_NLIMITS || !YAJL_IS_INTEGER(soft) || !YAJL_IS_INTEGER(hard)) {
 			errno = EINVAL;
@@ -512,10 +516,10 @@ static void set_caps(yajl_val caps)
 	uint64_t prm = cap_mask(get(caps, "permitted", NULL, NULL));
 	uint64_t inh = cap_mask(get(caps, "inheritable", NULL, NULL));
 	uint64_t amb = cap_mask(get(caps, "ambient", NULL, NULL));
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct data[2] = {
-		{ (uint32_t)eff, (uint32_t)prm, (uint32_t)inh },
-		{ (uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32) },
+	    {(uint32_t)eff, (uint32_t)prm, (uint32_t)inh},
+	    {(uint32_t)(eff >> 32), (uint32_t)(prm >> 32), (uint32_t)(inh >> 32)},
 	};
 
 	for (int c = 0; c < 64; c++)
@@ -550,9 +554,14 @@ static uint32_t seccomp_action(yajl_val v, uint32_t errno_ret)
 
 static enum scmp_compare seccomp_op(const char *op)
 {
-	static const char *const ops[] = { "", "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-					   "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-					   "SCMP_CMP_MASKED_EQ" };
+	static const char *const ops[] = {"",
+					  "SCMP_CMP_NE",
+					  "SCMP_CMP_LT",
+					  "SCMP_CMP_LE",
+					  "SCMP_CMP_EQ",
+					  "SCMP_CMP_GE",
+					  "SCMP_CMP_GT",
+					  "SCMP_CMP_MASKED_EQ"};
 	for (int i = 1; i < 8; i++)
 		if (op && !strcmp(op, ops[i]))
 			return (enum scmp_compare)i;
@@ -563,9 +572,9 @@ static void seccomp_rule(scmp_filter_ctx ctx, yajl_val s, uint32_t def_errno)
 {
 	yajl_val names = get(s, "names", NULL, NULL), args = get(s, "args", NULL, NULL);
 	yajl_val eret = get(s, "errnoRet", NULL, NULL);
-	uint32_t act = seccomp_action(get(s, "action", NULL, NULL),
-				      YAJL_IS_INTEGER(eret) ? (uint32_t)YAJL_GET_INTEGER(eret)
-							    : def_errno);
+	uint32_t act =
+	    seccomp_action(get(s, "action", NULL, NULL),
+			   YAJL_IS_INTEGER(eret) ? (uint32_t)YAJL_GET_INTEGER(eret) : def_errno);
 	struct scmp_arg_cmp cmp[6];
 	unsigned n = 0;
 
@@ -594,9 +603,10 @@ static void compile_seccomp(yajl_val sc, const char *cache)
 {
 	yajl_val eret = get(sc, "defaultErrnoRet", NULL, NULL);
 	uint32_t def_errno = YAJL_IS_INTEGER(eret) ? (uint32_t)YAJL_GET_INTEGER(eret) : EPERM;
-	yajl_val archs = get(sc, "architectures", NULL, NULL), calls = get(sc, "syscalls", NULL, NULL);
-	scmp_filter_ctx ctx = seccomp_init(seccomp_action(get(sc, "defaultAction", NULL, NULL),
-							  def_errno));
+	yajl_val archs = get(sc, "architectures", NULL, NULL),
+		 calls = get(sc, "syscalls", NULL, NULL);
+	scmp_filter_ctx ctx =
+	    seccomp_init(seccomp_action(get(sc, "defaultAction", NULL, NULL), def_errno));
 	char *tmp = xasprintf("%s.%d", cache, getpid());
 	int r, fd;
 
@@ -610,7 +620,8 @@ static void compile_seccomp(yajl_val sc, const char *cache)
 	}
 	for (size_t i = 0; i < alen(archs); i++) {
 		const char *a = str(aget(archs, i));
-		uint32_t token = a && !strncmp(a, "SCMP_ARCH_", 10) ? seccomp_arch_resolve_name(a + 10) : 0;
+		uint32_t token =
+		    a && !strncmp(a, "SCMP_ARCH_", 10) ? seccomp_arch_resolve_name(a + 10) : 0;
 		for (char *l = a ? strdup(a + 10) : NULL; l && !token; free(l), l = NULL) {
 			for (char *c = l; *c; c++)
 				*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
@@ -696,9 +707,9 @@ static const struct {
 	const char *type;
 	int flag;
 } ns_flags[] = {
-	{ "pid", CLONE_NEWPID },  { "network", CLONE_NEWNET }, { "ipc", CLONE_NEWIPC },
-	{ "uts", CLONE_NEWUTS },  { "mount", CLONE_NEWNS },    { "cgroup", CLONE_NEWCGROUP },
-	{ "user", CLONE_NEWUSER }, { "time", CLONE_NEWTIME },
+    {"pid", CLONE_NEWPID},   {"network", CLONE_NEWNET}, {"ipc", CLONE_NEWIPC},
+    {"uts", CLONE_NEWUTS},   {"mount", CLONE_NEWNS},	{"cgroup", CLONE_NEWCGROUP},
+    {"user", CLONE_NEWUSER}, {"time", CLONE_NEWTIME},
 };
 
 static uint64_t ns_clone_flags(const struct floor *f)
@@ -747,8 +758,8 @@ static void __attribute__((noreturn)) run_child(struct floor *f, int sync)
 static int floor_run(struct floor *f)
 {
 	uint64_t flags = ns_clone_flags(f);
-	struct clone_args args = { .flags = flags & ~(uint64_t)CLONE_NEWCGROUP,
-				   .exit_signal = SIGCHLD };
+	struct clone_args args = {.flags = flags & ~(uint64_t)CLONE_NEWCGROUP,
+				  .exit_signal = SIGCHLD};
 	int sync[2], code;
 	pid_t pid;
 
@@ -777,7 +788,7 @@ static int floor_run(struct floor *f)
 /* exec: join the namespaces and cgroups of pid, then the process setup of config.json. */
 static int floor_exec(struct floor *f, const char *target, char **argv)
 {
-	static const char *const order[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+	static const char *const order[] = {"cgroup", "ipc", "uts", "net", "pid", "mnt"};
 	int fds[6], sync[2];
 	struct hier h[MAX_HIER];
 	size_t nh = cgroups_find(target, NULL, h);
@@ -835,7 +846,7 @@ static yajl_val load_config(const char *bundle)
 
 int main(int argc, char **argv)
 {
-	struct floor f = { 0 };
+	struct floor f = {0};
 
 	if (argc == 4 && !strcmp(argv[1], "run")) {
 		f.cfg = load_config(argv[2]);

@@ -74,8 +74,8 @@ static void print_mounts(void)
 
 static void print_ns(void)
 {
-	static const char *const names[] = { "cgroup", "ipc", "mnt", "net", "pid", "time",
-					     "user", "uts", NULL };
+	static const char *const names[] = {"cgroup", "ipc",  "mnt", "net", "pid",
+					    "time",   "user", "uts", NULL};
 	for (size_t i = 0; names[i]; i++) {
 		char path[64], target[128];
 		ssize_t n;
@@ -105,16 +105,17 @@ static void print_dev(void)
 		char link[256];
 		ssize_t n;
 
-		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (e->d_name[0] == '.' ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
 			n = readlinkat(dirfd(d), e->d_name, link, sizeof(link) - 1);
 			link[n < 0 ? 0 : n] = '\0';
 			printf("dev %s -> %s\n", e->d_name, link);
 		} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-			printf("dev %s %c %u:%u %04o %u:%u\n", e->d_name, S_ISCHR(st.st_mode) ? 'c' : 'b',
-			       major(st.st_rdev), minor(st.st_rdev), st.st_mode & 07777, st.st_uid,
-			       st.st_gid);
+			printf("dev %s %c %u:%u %04o %u:%u\n", e->d_name,
+			       S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev),
+			       minor(st.st_rdev), st.st_mode & 07777, st.st_uid, st.st_gid);
 		} else {
 			printf("dev %s %s\n", e->d_name, S_ISDIR(st.st_mode) ? "dir" : "other");
 		}

@@ -26,7 +26,7 @@ struct row {
 
 struct series {
 	const char *measure, *op, *who;
-	double *ms;   /* indexed by round; -1 when missing */
+	double *ms; /* indexed by round; -1 when missing */
 	long *rss;
 	size_t rounds, n;
 };
@@ -81,7 +81,7 @@ static size_t load(FILE *f, struct row **ret)
 			continue;
 		if (n == cap && !(rows = realloc(rows, (cap = cap * 2 + 256) * sizeof(*rows))))
 			exit(2);
-		rows[n++] = (struct row){ strdup(m), strdup(w), strdup(o), r, (double)ns / 1e6, rss };
+		rows[n++] = (struct row){strdup(m), strdup(w), strdup(o), r, (double)ns / 1e6, rss};
 	}
 	free(line);
 	*ret = rows;
@@ -96,12 +96,13 @@ static size_t build(const struct row *rows, size_t n, struct series **ret)
 	for (size_t i = 0; i < n; i++) {
 		size_t k;
 		for (k = 0; k < ns; k++)
-			if (!strcmp(s[k].measure, rows[i].measure) && !strcmp(s[k].op, rows[i].op) &&
-			    !strcmp(s[k].who, rows[i].who))
+			if (!strcmp(s[k].measure, rows[i].measure) &&
+			    !strcmp(s[k].op, rows[i].op) && !strcmp(s[k].who, rows[i].who))
 				break;
 		if (k == ns) {
 			s = realloc(s, (ns + 1) * sizeof(*s));
-			s[ns++] = (struct series){ .measure = rows[i].measure, .op = rows[i].op, .who = rows[i].who };
+			s[ns++] = (struct series){
+			    .measure = rows[i].measure, .op = rows[i].op, .who = rows[i].who};
 		}
 		struct series *x = &s[k];
 		if ((size_t)rows[i].round >= x->rounds) {
@@ -216,7 +217,8 @@ static void table(struct series *s, size_t ns, const char *base, const char *dir
 			snprintf(rat, sizeof(rat), "%s | | ", b ? "1" : "n/a");
 		qsort(rss, n, sizeof(*rss), cmp_long);
 		printf("| %s | %s | %s | %zu | %.3f | %.3f | %ld | %s |\n", s[i].measure, s[i].op,
-		       s[i].who, n, quantile(v, n, 0.5), quantile(v, n, 0.9), n ? rss[n / 2] : 0, rat);
+		       s[i].who, n, quantile(v, n, 0.5), quantile(v, n, 0.9), n ? rss[n / 2] : 0,
+		       rat);
 		if (dir)
 			write_dat(dir, &s[i]);
 		free(v);

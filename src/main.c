@@ -12,10 +12,10 @@
 #include "lib/spec.h"
 
 static const struct sk_cmd *const commands[] = {
-	&sk_cmd_create, &sk_cmd_start, &sk_cmd_run,  &sk_cmd_state,    &sk_cmd_kill,
-	&sk_cmd_delete, &sk_cmd_list,  &sk_cmd_spec, &sk_cmd_features, &sk_cmd_update,
-	&sk_cmd_pause,	&sk_cmd_resume, &sk_cmd_ps,  &sk_cmd_events,   &sk_cmd_exec,
-	&sk_cmd_checkpoint, &sk_cmd_restore, NULL,
+    &sk_cmd_create,	&sk_cmd_start,	 &sk_cmd_run,  &sk_cmd_state,	 &sk_cmd_kill,
+    &sk_cmd_delete,	&sk_cmd_list,	 &sk_cmd_spec, &sk_cmd_features, &sk_cmd_update,
+    &sk_cmd_pause,	&sk_cmd_resume,	 &sk_cmd_ps,   &sk_cmd_events,	 &sk_cmd_exec,
+    &sk_cmd_checkpoint, &sk_cmd_restore, NULL,
 };
 
 enum {
@@ -31,17 +31,17 @@ enum {
 };
 
 static const struct sk_opt global_opts[] = {
-	{ "root", 0, true, OPT_ROOT },
-	{ "log", 0, true, OPT_LOG },
-	{ "log-format", 0, true, OPT_LOG_FORMAT },
-	{ "debug", 0, false, OPT_DEBUG },
-	{ "systemd-cgroup", 0, false, OPT_SYSTEMD_CGROUP },
-	{ "cgroup-manager", 0, true, OPT_CGROUP_MANAGER },
-	{ "version", 'v', false, OPT_VERSION },
-	{ "help", 'h', false, OPT_HELP },
-	{ "criu", 0, true, OPT_IGNORED },
-	{ "rootless", 0, true, OPT_IGNORED },
-	{ NULL, 0, false, 0 },
+    {"root", 0, true, OPT_ROOT},
+    {"log", 0, true, OPT_LOG},
+    {"log-format", 0, true, OPT_LOG_FORMAT},
+    {"debug", 0, false, OPT_DEBUG},
+    {"systemd-cgroup", 0, false, OPT_SYSTEMD_CGROUP},
+    {"cgroup-manager", 0, true, OPT_CGROUP_MANAGER},
+    {"version", 'v', false, OPT_VERSION},
+    {"help", 'h', false, OPT_HELP},
+    {"criu", 0, true, OPT_IGNORED},
+    {"rootless", 0, true, OPT_IGNORED},
+    {NULL, 0, false, 0},
 };
 
 static void print_version(void)
@@ -100,7 +100,8 @@ static int parse_globals(struct sk_global *g, struct sk_opt_parser *p, const cha
 			else if (strcmp(arg, "json") == 0)
 				g->log.format = SK_LOG_JSON;
 			else
-				return sk_fail(err, 0, "invalid log format \"%s\" (text or json)", arg);
+				return sk_fail(err, 0, "invalid log format \"%s\" (text or json)",
+					       arg);
 			break;
 		case OPT_DEBUG:
 			g->debug = g->log.debug = cmd_bool(arg);
@@ -117,10 +118,11 @@ static int parse_globals(struct sk_global *g, struct sk_opt_parser *p, const cha
 			else if (strcmp(arg, "disabled") == 0)
 				g->cgroup_manager = SK_CGM_DISABLED;
 			else
-				return sk_fail(err, 0,
-					       "invalid cgroup manager \"%s\" (cgroupfs, systemd or "
-					       "disabled)",
-					       arg);
+				return sk_fail(
+				    err, 0,
+				    "invalid cgroup manager \"%s\" (cgroupfs, systemd or "
+				    "disabled)",
+				    arg);
 			break;
 		case OPT_VERSION:
 			print_version();
@@ -146,10 +148,13 @@ static void report(const struct sk_global *g, struct sk_err *err)
 
 int main(int argc, char **argv)
 {
-	struct sk_global g = { .root = "/run/skiff", .log = { .fd = -1 } };
-	struct sk_opt_parser p = { .opts = global_opts, .argc = argc, .argv = argv, .index = 1,
-				   .stop_at_positional = true };
-	struct sk_err err = { 0 };
+	struct sk_global g = {.root = "/run/skiff", .log = {.fd = -1}};
+	struct sk_opt_parser p = {.opts = global_opts,
+				  .argc = argc,
+				  .argv = argv,
+				  .index = 1,
+				  .stop_at_positional = true};
+	struct sk_err err = {0};
 	const char *log_path = NULL;
 	const struct sk_cmd *cmd;
 	bool done = false;

@@ -15,7 +15,10 @@ struct sk_cmd {
 };
 
 #define SK_OPT_HELP 1000
-#define SK_OPT_HELP_ENTRY { "help", 'h', false, SK_OPT_HELP }
+#define SK_OPT_HELP_ENTRY                                                                          \
+	{                                                                                          \
+		"help", 'h', false, SK_OPT_HELP                                                    \
+	}
 
 /* Prints the command's usage to stdout; returns 0. */
 int cmd_usage(const struct sk_cmd *c);
@@ -33,6 +36,6 @@ static inline int cmd_bool(const char *arg)
 }
 
 extern const struct sk_cmd sk_cmd_create, sk_cmd_start, sk_cmd_run, sk_cmd_state, sk_cmd_kill,
-	sk_cmd_delete, sk_cmd_list, sk_cmd_spec, sk_cmd_features, sk_cmd_exec,
-	sk_cmd_checkpoint, sk_cmd_restore;
+    sk_cmd_delete, sk_cmd_list, sk_cmd_spec, sk_cmd_features, sk_cmd_exec, sk_cmd_checkpoint,
+    sk_cmd_restore;
 extern const struct sk_cmd sk_cmd_update, sk_cmd_pause, sk_cmd_resume, sk_cmd_ps, sk_cmd_events;

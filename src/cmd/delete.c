@@ -5,14 +5,14 @@
 
 enum { OPT_FORCE = 1 };
 static const struct sk_opt delete_opts[] = {
-	{ "force", 'f', false, OPT_FORCE },
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    {"force", 'f', false, OPT_FORCE},
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 static int run_delete(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = delete_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = delete_opts, .argc = argc, .argv = argv, .index = 1};
 	const char *arg;
 	bool force = false;
 	int id, ret = -1;
@@ -31,9 +31,9 @@ static int run_delete(const struct sk_global *g, int argc, char **argv, struct s
 }
 
 const struct sk_cmd sk_cmd_delete = {
-	.name = "delete",
-	.summary = "delete a container and everything it owned",
-	.usage = "usage: skiff delete [--force|-f] <container-id>\n\n"
-		 "   --force, -f   kill a running container first\n",
-	.run = run_delete,
+    .name = "delete",
+    .summary = "delete a container and everything it owned",
+    .usage = "usage: skiff delete [--force|-f] <container-id>\n\n"
+	     "   --force, -f   kill a running container first\n",
+    .run = run_delete,
 };

@@ -12,10 +12,10 @@
 
 enum { OPT_STATS = 1, OPT_INTERVAL };
 static const struct sk_opt events_opts[] = {
-	{ "stats", 0, false, OPT_STATS },
-	{ "interval", 0, true, OPT_INTERVAL },
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    {"stats", 0, false, OPT_STATS},
+    {"interval", 0, true, OPT_INTERVAL},
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 /* A Go duration ("5s", "500ms", "1m30s", "1.5s") in milliseconds, at least 1. */
@@ -24,8 +24,8 @@ static int parse_duration(const char *s, long *ret_ms, struct sk_err *err)
 	static const struct {
 		const char *unit;
 		double ms;
-	} units[] = { { "ns", 1e-6 }, { "us", 1e-3 }, { "µs", 1e-3 }, { "ms", 1 },
-		      { "s", 1e3 },   { "m", 6e4 },   { "h", 3.6e6 } };
+	} units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"µs", 1e-3}, {"ms", 1},
+		     {"s", 1e3},   {"m", 6e4},	 {"h", 3.6e6}};
 	double total = 0;
 	const char *p = s;
 
@@ -60,7 +60,7 @@ bad:
 
 static int run_events(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = events_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = events_opts, .argc = argc, .argv = argv, .index = 1};
 	const char *arg;
 	bool stats = false;
 	long interval_ms = 5000;
@@ -85,11 +85,11 @@ out:
 }
 
 const struct sk_cmd sk_cmd_events = {
-	.name = "events",
-	.summary = "display container events such as OOM notifications and usage statistics",
-	.usage = "usage: skiff events [--stats] [--interval D] <container-id>\n\n"
-		 "   --stats        print one stats event and exit\n"
-		 "   --interval D   time between stats events, a duration like 5s or 500ms\n"
-		 "                  (default 5s)\n",
-	.run = run_events,
+    .name = "events",
+    .summary = "display container events such as OOM notifications and usage statistics",
+    .usage = "usage: skiff events [--stats] [--interval D] <container-id>\n\n"
+	     "   --stats        print one stats event and exit\n"
+	     "   --interval D   time between stats events, a duration like 5s or 500ms\n"
+	     "                  (default 5s)\n",
+    .run = run_events,
 };

@@ -87,7 +87,8 @@ static void gen_seccomp(struct gen *G)
 static void gen_linux(struct gen *G)
 {
 	MAP("linux");
-	kv_strs(G, "namespaces", LIST("cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"));
+	kv_strs(G, "namespaces",
+		LIST("cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"));
 	gen_capabilities(G);
 	MAP("cgroup");
 	KV_BOOL("v1", true);

@@ -7,14 +7,14 @@
 
 enum { OPT_ALL = 1 };
 static const struct sk_opt kill_opts[] = {
-	{ "all", 'a', false, OPT_ALL },
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    {"all", 'a', false, OPT_ALL},
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 static int run_kill(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = kill_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = kill_opts, .argc = argc, .argv = argv, .index = 1};
 	const char *arg;
 	bool all = false;
 	int id, sig = SIGTERM, ret = -1;
@@ -37,10 +37,10 @@ out:
 }
 
 const struct sk_cmd sk_cmd_kill = {
-	.name = "kill",
-	.summary = "send a signal to a container",
-	.usage = "usage: skiff kill [--all|-a] <container-id> [signal]\n\n"
-		 "   signal: a name (KILL, SIGKILL, kill) or a number; default SIGTERM\n"
-		 "   --all, -a   signal every process in the container's cgroup\n",
-	.run = run_kill,
+    .name = "kill",
+    .summary = "send a signal to a container",
+    .usage = "usage: skiff kill [--all|-a] <container-id> [signal]\n\n"
+	     "   signal: a name (KILL, SIGKILL, kill) or a number; default SIGTERM\n"
+	     "   --all, -a   signal every process in the container's cgroup\n",
+    .run = run_kill,
 };

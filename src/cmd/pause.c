@@ -5,13 +5,13 @@
 #include "../lib/ops.h"
 
 static const struct sk_opt pause_opts[] = {
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 static int run_pause(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = pause_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = pause_opts, .argc = argc, .argv = argv, .index = 1};
 	const char *arg;
 	int id, ret = -1;
 
@@ -26,9 +26,9 @@ static int run_pause(const struct sk_global *g, int argc, char **argv, struct sk
 }
 
 const struct sk_cmd sk_cmd_pause = {
-	.name = "pause",
-	.summary = "suspend all processes in a container",
-	.usage = "usage: skiff pause <container-id>\n\n"
-		 "   freezes the container's cgroup (freezer v1, cgroup.freeze v2)\n",
-	.run = run_pause,
+    .name = "pause",
+    .summary = "suspend all processes in a container",
+    .usage = "usage: skiff pause <container-id>\n\n"
+	     "   freezes the container's cgroup (freezer v1, cgroup.freeze v2)\n",
+    .run = run_pause,
 };

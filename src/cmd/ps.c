@@ -14,16 +14,16 @@
 
 enum { OPT_FORMAT = 1 };
 static const struct sk_opt ps_opts[] = {
-	{ "format", 'f', true, OPT_FORMAT },
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    {"format", 'f', true, OPT_FORMAT},
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 static int run_ps(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
 	/* flags stop at the id: what follows it are ps options (runc ps ID -o pid,comm) */
-	struct sk_opt_parser p = { .opts = ps_opts, .argc = argc, .argv = argv, .index = 1,
-				   .stop_at_positional = true };
+	struct sk_opt_parser p = {
+	    .opts = ps_opts, .argc = argc, .argv = argv, .index = 1, .stop_at_positional = true};
 	const char *arg, *format = "table";
 	_cleanup_free_ char **ps_args = NULL;
 	char **rest;
@@ -73,11 +73,11 @@ out:
 }
 
 const struct sk_cmd sk_cmd_ps = {
-	.name = "ps",
-	.summary = "display the processes running inside a container",
-	.usage = "usage: skiff ps [--format|-f table|json] <container-id> [ps options]\n\n"
-		 "   --format, -f table|json   table (default): the host's ps output (ps -ef when\n"
-		 "                             no ps options are given) for the container's\n"
-		 "                             processes; json: a JSON array of their host pids\n",
-	.run = run_ps,
+    .name = "ps",
+    .summary = "display the processes running inside a container",
+    .usage = "usage: skiff ps [--format|-f table|json] <container-id> [ps options]\n\n"
+	     "   --format, -f table|json   table (default): the host's ps output (ps -ef when\n"
+	     "                             no ps options are given) for the container's\n"
+	     "                             processes; json: a JSON array of their host pids\n",
+    .run = run_ps,
 };

@@ -5,13 +5,13 @@
 #include "../lib/ops.h"
 
 static const struct sk_opt resume_opts[] = {
-	SK_OPT_HELP_ENTRY,
-	{ NULL, 0, false, 0 },
+    SK_OPT_HELP_ENTRY,
+    {NULL, 0, false, 0},
 };
 
 static int run_resume(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = resume_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = resume_opts, .argc = argc, .argv = argv, .index = 1};
 	const char *arg;
 	int id, ret = -1;
 
@@ -26,9 +26,9 @@ static int run_resume(const struct sk_global *g, int argc, char **argv, struct s
 }
 
 const struct sk_cmd sk_cmd_resume = {
-	.name = "resume",
-	.summary = "resume all processes of a paused container",
-	.usage = "usage: skiff resume <container-id>\n\n"
-		 "   thaws the container's cgroup\n",
-	.run = run_resume,
+    .name = "resume",
+    .summary = "resume all processes of a paused container",
+    .usage = "usage: skiff resume <container-id>\n\n"
+	     "   thaws the container's cgroup\n",
+    .run = run_resume,
 };

@@ -5,7 +5,7 @@
 
 static int run_run(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_create_opts o = { 0 };
+	struct sk_create_opts o = {0};
 	bool detach = false, keep = false, help = false;
 	int status = 0;
 
@@ -19,16 +19,16 @@ static int run_run(const struct sk_global *g, int argc, char **argv, struct sk_e
 }
 
 const struct sk_cmd sk_cmd_run = {
-	.name = "run",
-	.summary = "create and start a container, and wait for it unless detached",
-	.usage = "usage: skiff run [options] <container-id>\n\n"
-		 "   --bundle, -b DIR        bundle directory (default: current directory)\n"
-		 "   --console-socket PATH   unix socket that receives the pty master\n"
-		 "   --pid-file PATH         write the container's pid to PATH\n"
-		 "   --detach, -d            return once the container runs\n"
-		 "   --keep                  do not delete the container after it exits\n"
-		 "   --no-pivot              use MS_MOVE + chroot instead of pivot_root\n"
-		 "   --no-new-keyring        keep the caller's session keyring\n"
-		 "   --preserve-fds N        pass N more fds (from fd 3) to the container\n",
-	.run = run_run,
+    .name = "run",
+    .summary = "create and start a container, and wait for it unless detached",
+    .usage = "usage: skiff run [options] <container-id>\n\n"
+	     "   --bundle, -b DIR        bundle directory (default: current directory)\n"
+	     "   --console-socket PATH   unix socket that receives the pty master\n"
+	     "   --pid-file PATH         write the container's pid to PATH\n"
+	     "   --detach, -d            return once the container runs\n"
+	     "   --keep                  do not delete the container after it exits\n"
+	     "   --no-pivot              use MS_MOVE + chroot instead of pivot_root\n"
+	     "   --no-new-keyring        keep the caller's session keyring\n"
+	     "   --preserve-fds N        pass N more fds (from fd 3) to the container\n",
+    .run = run_run,
 };

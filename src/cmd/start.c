@@ -3,11 +3,11 @@
 #include "config.h"
 #include "cmd.h"
 
-static const struct sk_opt start_opts[] = { SK_OPT_HELP_ENTRY, { NULL, 0, false, 0 } };
+static const struct sk_opt start_opts[] = {SK_OPT_HELP_ENTRY, {NULL, 0, false, 0}};
 
 static int run_start(const struct sk_global *g, int argc, char **argv, struct sk_err *err)
 {
-	struct sk_opt_parser p = { .opts = start_opts, .argc = argc, .argv = argv, .index = 1 };
+	struct sk_opt_parser p = {.opts = start_opts, .argc = argc, .argv = argv, .index = 1};
 	const char *arg;
 	int id, ret = -1;
 
@@ -23,8 +23,8 @@ static int run_start(const struct sk_global *g, int argc, char **argv, struct sk
 }
 
 const struct sk_cmd sk_cmd_start = {
-	.name = "start",
-	.summary = "start a created container",
-	.usage = "usage: skiff start <container-id>\n",
-	.run = run_start,
+    .name = "start",
+    .summary = "start a created container",
+    .usage = "usage: skiff start <container-id>\n",
+    .run = run_start,
 };

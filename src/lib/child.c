@@ -41,9 +41,9 @@
 struct child_state {
 	struct sk_child_ctx *c;
 	struct sk_rootfs rootfs;
-	int pty_peer;	  /* terminal peer, or -1 */
-	char *state_json; /* from the parent: the state for createContainer, a newline, and the
-			     state for startContainer */
+	int pty_peer;	     /* terminal peer, or -1 */
+	char *state_json;    /* from the parent: the state for createContainer, a newline, and the
+				state for startContainer */
 	struct sk_proc proc; /* the process half, shared with exec */
 	int *tree_fds;	     /* per mount: idmapped tree sent by the parent, or -1 */
 };
@@ -61,7 +61,8 @@ static int expect_keeping_trees(struct child_state *s, enum sk_sync_type type, s
 			closep(&fd);
 			return 0;
 		}
-		if (got != SYNC_MOUNT_FD || fd < 0 || idx < 0 || (size_t)idx >= s->c->spec->n_mounts) {
+		if (got != SYNC_MOUNT_FD || fd < 0 || idx < 0 ||
+		    (size_t)idx >= s->c->spec->n_mounts) {
 			closep(&fd);
 			return sk_fail(err, EPROTO, "sync: expected %s, got %s", sk_sync_name(type),
 				       sk_sync_name(got));
@@ -87,8 +88,7 @@ static int stage_namespaces(struct child_state *s, struct sk_err *err)
 		    expect_keeping_trees(s, SYNC_USERNS_DONE, err) < 0)
 			return -1;
 	}
-	if ((c->unshare_flags & CLONE_NEWTIME) &&
-	    sk_ns_write_time_offsets(getpid(), l, err) < 0)
+	if ((c->unshare_flags & CLONE_NEWTIME) && sk_ns_write_time_offsets(getpid(), l, err) < 0)
 		return -1;
 	if (!(c->unshare_flags & (CLONE_NEWPID | CLONE_NEWTIME)) && c->ns_fds[SK_NS_PID] < 0 &&
 	    c->ns_fds[SK_NS_TIME] < 0)
@@ -116,8 +116,8 @@ static int become_root_in_userns(struct sk_err *err)
 static int setup_terminal(struct child_state *s, struct sk_err *err)
 {
 	const struct sk_process *p = s->c->spec->process;
-	_cleanup_close_ int ptmx = sk_open_in_root(s->rootfs.root_fd, "/dev/pts/ptmx",
-						   O_RDWR | O_NOCTTY, 0, err);
+	_cleanup_close_ int ptmx =
+	    sk_open_in_root(s->rootfs.root_fd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY, 0, err);
 	_cleanup_close_ int master = -1, console = -1;
 	char src[32];
 
@@ -129,8 +129,8 @@ static int setup_terminal(struct child_state *s, struct sk_err *err)
 	console = sk_mkfile_in_root(s->rootfs.root_fd, "/dev/console", 0600, err);
 	if (console < 0)
 		return -1;
-	if (mount(sk_fd_path(s->pty_peer, src), sk_fd_path(console, (char[32]){ 0 }), NULL,
-		  MS_BIND, NULL) < 0)
+	if (mount(sk_fd_path(s->pty_peer, src), sk_fd_path(console, (char[32]){0}), NULL, MS_BIND,
+		  NULL) < 0)
 		return sk_fail(err, errno, "bind mount the console on /dev/console");
 	return sk_sync_send(s->c->sync_fd, SYNC_PTY, 0, NULL, master, err);
 }
@@ -228,24 +228,32 @@ static int child_setup(struct child_state *s, struct sk_err *err)
 	if (setup_rootfs(s, err) < 0)
 		return -1;
 	s->proc = (struct sk_proc){
-		.process = spec->process, .linux_ = &spec->linux_,
-		.userns = spec->linux_.ns[SK_NS_USER].present, .proc_fd = -1,
-		.seccomp = c->seccomp, .sync_fd = c->sync_fd, .id = c->id,
-		.no_new_keyring = c->no_new_keyring, .n_keep_fds = c->n_keep_fds,
-		.listen_fds = c->listen_fds, .pty_peer = s->pty_peer,
+	    .process = spec->process,
+	    .linux_ = &spec->linux_,
+	    .userns = spec->linux_.ns[SK_NS_USER].present,
+	    .proc_fd = -1,
+	    .seccomp = c->seccomp,
+	    .sync_fd = c->sync_fd,
+	    .id = c->id,
+	    .no_new_keyring = c->no_new_keyring,
+	    .n_keep_fds = c->n_keep_fds,
+	    .listen_fds = c->listen_fds,
+	    .pty_peer = s->pty_peer,
 	};
 	return sk_proc_prepare(&s->proc, err);
 }
 
 _Noreturn void sk_child_main(struct sk_child_ctx *c)
 {
-	struct child_state s = { .c = c, .pty_peer = -1 };
-	struct sk_err err = { 0 };
+	struct child_state s = {.c = c, .pty_peer = -1};
+	struct sk_err err = {0};
 
-	s.rootfs = (struct sk_rootfs){ .spec = c->spec, .path = c->rootfs, .root_fd = -1,
-				       .userns = c->spec->linux_.ns[SK_NS_USER].present,
-				       .cgroupns = c->spec->linux_.ns[SK_NS_CGROUP].present,
-				       .netns = c->spec->linux_.ns[SK_NS_NETWORK].present };
+	s.rootfs = (struct sk_rootfs){.spec = c->spec,
+				      .path = c->rootfs,
+				      .root_fd = -1,
+				      .userns = c->spec->linux_.ns[SK_NS_USER].present,
+				      .cgroupns = c->spec->linux_.ns[SK_NS_CGROUP].present,
+				      .netns = c->spec->linux_.ns[SK_NS_NETWORK].present};
 	sigset_t none;
 
 	/* `run` blocks signals to forward them; the container starts with none blocked. */

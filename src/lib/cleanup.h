@@ -42,10 +42,10 @@ static inline void strv_freep(char ***v)
 	strv_free(*v);
 }
 
-#define _cleanup_free_ _cleanup_(freep)
-#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_free_	 _cleanup_(freep)
+#define _cleanup_close_	 _cleanup_(closep)
 #define _cleanup_fclose_ _cleanup_(fclosep)
-#define _cleanup_strv_ _cleanup_(strv_freep)
+#define _cleanup_strv_	 _cleanup_(strv_freep)
 
 #define TAKE_PTR(p)                                                                                \
 	({                                                                                         \

@@ -111,22 +111,28 @@ static int validate_spec(const struct sk_spec *spec, struct sk_err *err)
 	bool new_userns = l->ns[SK_NS_USER].present && !l->ns[SK_NS_USER].path;
 
 	if (!l->ns[SK_NS_MOUNT].present)
-		return sk_fail(err, 0, "config.json: .linux.namespaces: a mount namespace is required");
+		return sk_fail(err, 0,
+			       "config.json: .linux.namespaces: a mount namespace is required");
 	if ((l->n_uid_mappings || l->n_gid_mappings) && !new_userns)
-		return sk_fail(err, 0, "config.json: .linux.uidMappings: id mappings need a new user "
-				       "namespace in .linux.namespaces");
+		return sk_fail(err, 0,
+			       "config.json: .linux.uidMappings: id mappings need a new user "
+			       "namespace in .linux.namespaces");
 	if (new_userns && (!l->n_uid_mappings || !l->n_gid_mappings))
-		return sk_fail(err, 0, "config.json: .linux.%s: a new user namespace needs uid and "
-				       "gid mappings", l->n_uid_mappings ? "gidMappings" : "uidMappings");
+		return sk_fail(err, 0,
+			       "config.json: .linux.%s: a new user namespace needs uid and "
+			       "gid mappings",
+			       l->n_uid_mappings ? "gidMappings" : "uidMappings");
 	if ((l->time_boottime.present || l->time_monotonic.present) &&
 	    !(l->ns[SK_NS_TIME].present && !l->ns[SK_NS_TIME].path))
-		return sk_fail(err, 0, "config.json: .linux.timeOffsets: needs a new time namespace");
+		return sk_fail(err, 0,
+			       "config.json: .linux.timeOffsets: needs a new time namespace");
 	if (spec->hostname && !l->ns[SK_NS_UTS].present)
 		return sk_fail(err, 0, "config.json: .hostname: needs a UTS namespace");
 	if (spec->domainname && !l->ns[SK_NS_UTS].present)
 		return sk_fail(err, 0, "config.json: .domainname: needs a UTS namespace");
 	if (l->has_intel_rdt)
-		return sk_fail(err, ENOTSUP, "config.json: .linux.intelRdt: resctrl is not supported");
+		return sk_fail(err, ENOTSUP,
+			       "config.json: .linux.intelRdt: resctrl is not supported");
 	return 0;
 }
 
@@ -150,11 +156,13 @@ static int load_bundle(struct create_ctx *cc, const struct sk_create_opts *o, st
 	if (validate_spec(cc->spec, err) < 0)
 		return -1;
 	if (cc->spec->process->terminal && !o->console_socket && !o->foreground)
-		return sk_fail(err, 0, "cannot allocate tty if skiff will detach without setting "
-				       "console socket");
+		return sk_fail(err, 0,
+			       "cannot allocate tty if skiff will detach without setting "
+			       "console socket");
 	if (!cc->spec->process->terminal && o->console_socket)
-		return sk_fail(err, 0, "cannot use console socket if skiff will not detach or "
-				       "allocate tty");
+		return sk_fail(err, 0,
+			       "cannot use console socket if skiff will not detach or "
+			       "allocate tty");
 	root = cc->spec->root.path[0] == '/' ? strdup(cc->spec->root.path)
 					     : sk_path_join(cc->bundle, cc->spec->root.path);
 	if (!root)
@@ -195,10 +203,16 @@ static int create_steps(const struct sk_global *g, const struct sk_create_opts *
 			     cc->spec->linux_.resources, &cc->cg, err) < 0)
 		return -1;
 	/* Saved before the clone so that `delete --force` finds the cgroup even if we die. */
-	if (sk_cgroup_save(cc->cg, &cc->st.cgroup, err) < 0 || sk_state_write(cc->dirfd, &cc->st, err) < 0)
+	if (sk_cgroup_save(cc->cg, &cc->st.cgroup, err) < 0 ||
+	    sk_state_write(cc->dirfd, &cc->st, err) < 0)
 		return -1;
-	sp = (struct sk_spawn){ .g = g, .o = o, .spec = cc->spec, .st = &cc->st,
-				.state_dirfd = cc->dirfd, .cg = cc->cg, .seccomp = cc->seccomp };
+	sp = (struct sk_spawn){.g = g,
+			       .o = o,
+			       .spec = cc->spec,
+			       .st = &cc->st,
+			       .state_dirfd = cc->dirfd,
+			       .cg = cc->cg,
+			       .seccomp = cc->seccomp};
 	if (sk_spawn_container(&sp, err) < 0)
 		return -1;
 	*ret_pty = sp.pty_master;
@@ -228,7 +242,7 @@ static int reserve_passed_fds(int n, struct sk_err *err)
 static int create_internal(const struct sk_global *g, const struct sk_create_opts *o,
 			   pid_t *ret_pid, int *ret_pty, struct sk_err *err)
 {
-	struct create_ctx cc = { .dirfd = -1 };
+	struct create_ctx cc = {.dirfd = -1};
 	int pty = -1;
 	int ret = -1;
 
@@ -237,7 +251,7 @@ static int create_internal(const struct sk_global *g, const struct sk_create_opt
 	if (load_bundle(&cc, o, err) < 0)
 		goto out;
 	if (create_steps(g, o, &cc, &pty, err) < 0) {
-		struct sk_err ignored = { 0 };
+		struct sk_err ignored = {0};
 		if (cc.st.pid > 0 && kill(cc.st.pid, SIGKILL) == 0)
 			waitpid(cc.st.pid, NULL, 0);
 		if (cc.cg && sk_cgroup_destroy(cc.cg, &ignored) < 0)
@@ -299,13 +313,13 @@ static int send_signal(int pidfd, const struct sk_state *st, int sig)
 /* Waits up to timeout_ms for the process to exit. */
 static bool wait_exit(int pidfd, const struct sk_state *st, int timeout_ms)
 {
-	struct pollfd p = { pidfd, POLLIN, 0 };
+	struct pollfd p = {pidfd, POLLIN, 0};
 	if (pidfd != NO_PIDFD)
 		return poll(&p, 1, timeout_ms) == 1;
 	for (int waited = 0; waited < timeout_ms; waited += 10) {
 		if (sk_state_status(st) == SK_STATUS_STOPPED)
 			return true;
-		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+		nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
 	}
 	return false;
 }
@@ -315,7 +329,7 @@ static void run_hooks_warn(const struct sk_global *g, int dirfd, const struct sk
 {
 	_cleanup_(sk_spec_freep) struct sk_spec *spec = NULL;
 	_cleanup_free_ char *json = NULL;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 
 	if (load_saved_spec(dirfd, &spec, &err) < 0 || spec->hooks[kind].n == 0 ||
 	    sk_state_oci_json(st, status, &json, &err) < 0 ||
@@ -331,7 +345,7 @@ static void run_hooks_warn(const struct sk_global *g, int dirfd, const struct sk
  * process that died instead. */
 static int release(const struct sk_state *st, int dirfd, struct sk_err *err)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	_cleanup_close_ int pidfd = -1;
 	char msg[4096];
@@ -345,8 +359,10 @@ static int release(const struct sk_state *st, int dirfd, struct sk_err *err)
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/start.sock", dirfd);
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		if (errno == ECONNREFUSED)
-			return sk_fail(err, 0, "start container \"%s\": the container process exited "
-					       "before start", st->id);
+			return sk_fail(err, 0,
+				       "start container \"%s\": the container process exited "
+				       "before start",
+				       st->id);
 		return sk_fail(err, errno, "start container \"%s\": connect to its start socket",
 			       st->id);
 	}
@@ -457,7 +473,8 @@ static int delete_locked(const struct sk_global *g, int dirfd, struct sk_state *
 				sk_err_clear(err); /* SIGKILL still works; destroy thaws too */
 			send_signal(pidfd, st, SIGKILL);
 			if (!wait_exit(pidfd, st, 10000))
-				return sk_fail(err, ETIMEDOUT, "container \"%s\" did not die after SIGKILL",
+				return sk_fail(err, ETIMEDOUT,
+					       "container \"%s\" did not die after SIGKILL",
 					       st->id);
 		}
 	}
@@ -467,8 +484,7 @@ static int delete_locked(const struct sk_global *g, int dirfd, struct sk_state *
 	return sk_state_dir_remove(g->root, st->id, err);
 }
 
-int sk_container_delete(const struct sk_global *g, const char *id, bool force,
-			struct sk_err *err)
+int sk_container_delete(const struct sk_global *g, const char *id, bool force, struct sk_err *err)
 {
 	_cleanup_close_ int dirfd = -1;
 	_cleanup_(sk_state_freep) struct sk_state *st = NULL;
@@ -498,7 +514,7 @@ int sk_container_run(const struct sk_global *g, const struct sk_create_opts *o, 
 		     bool keep, int *ret_status, struct sk_err *err)
 {
 	struct sk_create_opts fo = *o;
-	struct sk_fg fg = { .sigfd = -1 };
+	struct sk_fg fg = {.sigfd = -1};
 	_cleanup_close_ int pty = -1;
 	pid_t pid = 0;
 	int ret = -1;
@@ -509,7 +525,7 @@ int sk_container_run(const struct sk_global *g, const struct sk_create_opts *o, 
 			return -1;
 		if (sk_container_start(g, o->id, err) == 0)
 			return 0;
-		struct sk_err ignored = { 0 };
+		struct sk_err ignored = {0};
 		sk_container_delete(g, o->id, true, &ignored);
 		sk_err_clear(&ignored);
 		return -1;
@@ -519,8 +535,9 @@ int sk_container_run(const struct sk_global *g, const struct sk_create_opts *o, 
 		return -1;
 	if (create_internal(g, &fo, &pid, &pty, err) < 0)
 		goto out;
-	if (sk_container_start(g, o->id, err) < 0 || sk_fg_wait(&fg, pid, pty, ret_status, err) < 0) {
-		struct sk_err ignored = { 0 };
+	if (sk_container_start(g, o->id, err) < 0 ||
+	    sk_fg_wait(&fg, pid, pty, ret_status, err) < 0) {
+		struct sk_err ignored = {0};
 		sk_container_delete(g, o->id, true, &ignored);
 		sk_err_clear(&ignored);
 		goto out;

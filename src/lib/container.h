@@ -39,8 +39,7 @@ int sk_container_state(const struct sk_global *g, const char *id, char **ret_jso
 		       struct sk_err *err);
 int sk_container_kill(const struct sk_global *g, const char *id, int sig, bool all,
 		      struct sk_err *err);
-int sk_container_delete(const struct sk_global *g, const char *id, bool force,
-			struct sk_err *err);
+int sk_container_delete(const struct sk_global *g, const char *id, bool force, struct sk_err *err);
 /* Writes the list as a table or JSON array (runc's fields) to stdout. */
 int sk_container_list(const struct sk_global *g, bool json, bool quiet, struct sk_err *err);
 

@@ -20,16 +20,15 @@
 #include "mount.h"
 
 static const struct sk_device default_devices[] = {
-	{ "/dev/null", 'c', 1, 3, true, 0666, false, false, 0, 0 },
-	{ "/dev/zero", 'c', 1, 5, true, 0666, false, false, 0, 0 },
-	{ "/dev/full", 'c', 1, 7, true, 0666, false, false, 0, 0 },
-	{ "/dev/random", 'c', 1, 8, true, 0666, false, false, 0, 0 },
-	{ "/dev/urandom", 'c', 1, 9, true, 0666, false, false, 0, 0 },
-	{ "/dev/tty", 'c', 5, 0, true, 0666, false, false, 0, 0 },
+    {"/dev/null", 'c', 1, 3, true, 0666, false, false, 0, 0},
+    {"/dev/zero", 'c', 1, 5, true, 0666, false, false, 0, 0},
+    {"/dev/full", 'c', 1, 7, true, 0666, false, false, 0, 0},
+    {"/dev/random", 'c', 1, 8, true, 0666, false, false, 0, 0},
+    {"/dev/urandom", 'c', 1, 9, true, 0666, false, false, 0, 0},
+    {"/dev/tty", 'c', 5, 0, true, 0666, false, false, 0, 0},
 };
 
-static int parent_and_name(int root_fd, const char *path, const char **ret_name,
-			   struct sk_err *err)
+static int parent_and_name(int root_fd, const char *path, const char **ret_name, struct sk_err *err)
 {
 	_cleanup_free_ char *dir = strdup(path);
 	if (!dir)
@@ -89,7 +88,7 @@ int sk_devices_create(int root_fd, const struct sk_spec *spec, bool userns, bool
 		      struct sk_err *err)
 {
 	int (*create)(int, const struct sk_device *, struct sk_err *) =
-		userns ? bind_device : make_device;
+	    userns ? bind_device : make_device;
 
 	for (size_t i = 0; defaults && i < ARRAY_SIZE(default_devices); i++)
 		if (!in_config(spec, default_devices[i].path) &&
@@ -104,9 +103,9 @@ int sk_devices_create(int root_fd, const struct sk_spec *spec, bool userns, bool
 int sk_devices_symlinks(int root_fd, struct sk_err *err)
 {
 	static const char *const links[][2] = {
-		{ "/proc/self/fd", "fd" },	   { "/proc/self/fd/0", "stdin" },
-		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
-		{ "pts/ptmx", "ptmx" },
+	    {"/proc/self/fd", "fd"},	   {"/proc/self/fd/0", "stdin"},
+	    {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+	    {"pts/ptmx", "ptmx"},
 	};
 	_cleanup_close_ int dev = sk_mkdir_in_root(root_fd, "/dev", 0755, err);
 
@@ -156,8 +155,9 @@ int sk_mask_paths(int root_fd, char *const *paths, size_t n, int devnull_fd, str
 		if (fstat(fd, &st) < 0)
 			return sk_fail(err, errno, "stat masked path %s", paths[i]);
 		if (S_ISDIR(st.st_mode)) {
-			if (sk_mount_fd("tmpfs", fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
-				MS_NOEXEC, "size=0,mode=755", paths[i], err) < 0)
+			if (sk_mount_fd("tmpfs", fd, "tmpfs",
+					MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					"size=0,mode=755", paths[i], err) < 0)
 				return sk_wrap(err, "mask %s", paths[i]);
 		} else if (sk_mount_fd(sk_fd_path(devnull_fd, src), fd, NULL, MS_BIND, NULL,
 				       paths[i], err) < 0) {
@@ -179,13 +179,11 @@ int sk_readonly_paths(int root_fd, char *const *paths, size_t n, struct sk_err *
 			sk_err_clear(err);
 			continue;
 		}
-		if (sk_mount_fd(sk_fd_path(fd, src), fd, NULL, MS_BIND | MS_REC, NULL, paths[i], err) <
-		    0)
+		if (sk_mount_fd(sk_fd_path(fd, src), fd, NULL, MS_BIND | MS_REC, NULL, paths[i],
+				err) < 0)
 			return -1;
-		_cleanup_close_ int again = sk_open_in_root(root_fd, paths[i], O_PATH, 0,
-							    err);
-		if (again < 0 || sk_mount_remount_bind(again, MS_RDONLY,
-							  paths[i], err) < 0)
+		_cleanup_close_ int again = sk_open_in_root(root_fd, paths[i], O_PATH, 0, err);
+		if (again < 0 || sk_mount_remount_bind(again, MS_RDONLY, paths[i], err) < 0)
 			return -1;
 	}
 	return 0;

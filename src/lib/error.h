@@ -11,9 +11,10 @@ struct sk_err {
 	char *msg;  /* "outer context: inner: cause" */
 };
 
-/* Sets *err from errnum and a message; appends ": strerror(errnum)" when errnum != 0. Returns -1. */
+/* Sets *err from errnum and a message; appends ": strerror(errnum)" when errnum != 0. Returns -1.
+ */
 int sk_fail(struct sk_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prefixes the message of an already set error with "context: ". Returns -1. */
 int sk_wrap(struct sk_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sk_err_clear(struct sk_err *err);

@@ -77,7 +77,7 @@ struct exec_ctx {
 	pid_t pid;   /* the process: the clone or its fork */
 	int pty_master;
 	int tramp_fd; /* the exec trampoline (trampoline.h) */
-	bool paused; /* --ignore-paused: the process stays frozen until `resume` */
+	bool paused;  /* --ignore-paused: the process stays frozen until `resume` */
 };
 
 static const char *const ns_file[SK_NS_MAX] = {

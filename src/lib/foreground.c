@@ -110,20 +110,20 @@ int sk_fg_wait(struct sk_fg *fg, pid_t pid, int pty_master, int *ret_status, str
 		resize(pty_master);
 	}
 	for (;;) {
-		struct pollfd p[3] = { { fg->sigfd, POLLIN, 0 },
-				       { pty_master, POLLIN, 0 },
-				       { in_open ? STDIN_FILENO : -1, POLLIN, 0 } };
+		struct pollfd p[3] = {{fg->sigfd, POLLIN, 0},
+				      {pty_master, POLLIN, 0},
+				      {in_open ? STDIN_FILENO : -1, POLLIN, 0}};
 		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			sk_fail(err, errno, "poll");
 			break;
 		}
-		if ((p[1].revents & (POLLIN | POLLHUP)) && copy_once(pty_master, STDOUT_FILENO) <= 0 &&
-		    errno != EAGAIN && errno != EINTR)
+		if ((p[1].revents & (POLLIN | POLLHUP)) &&
+		    copy_once(pty_master, STDOUT_FILENO) <= 0 && errno != EAGAIN && errno != EINTR)
 			pty_master = -1; /* EIO: every holder of the peer closed it */
-		if ((p[2].revents & (POLLIN | POLLHUP)) && copy_once(STDIN_FILENO, pty_master) <= 0 &&
-		    errno != EAGAIN && errno != EINTR)
+		if ((p[2].revents & (POLLIN | POLLHUP)) &&
+		    copy_once(STDIN_FILENO, pty_master) <= 0 && errno != EAGAIN && errno != EINTR)
 			in_open = false;
 		if (!(p[0].revents & POLLIN))
 			continue;
@@ -132,7 +132,8 @@ int sk_fg_wait(struct sk_fg *fg, pid_t pid, int pty_master, int *ret_status, str
 			if (si.ssi_signo == SIGCHLD) {
 				if (reap(pid, ret_status)) {
 					/* Drain what the process wrote before it exited. */
-					while (pty_master >= 0 && copy_once(pty_master, STDOUT_FILENO) > 0)
+					while (pty_master >= 0 &&
+					       copy_once(pty_master, STDOUT_FILENO) > 0)
 						;
 					if (raw)
 						tcsetattr(STDIN_FILENO, TCSANOW, &saved);

@@ -76,8 +76,7 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int sk_write_file_at(int dirfd, const char *path, const char *data, size_t len,
-		     struct sk_err *err)
+int sk_write_file_at(int dirfd, const char *path, const char *data, size_t len, struct sk_err *err)
 {
 	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 
@@ -195,7 +194,8 @@ static int walk_in_root(int root_fd, const char *path, int flags, mode_t mode)
 			struct stat st;
 			int next = openat(stack[depth], cur, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 			if (next < 0 && errno == ENOENT && last && (flags & O_CREAT))
-				next = openat(stack[depth], cur, (flags & ~O_PATH) | O_NOFOLLOW | O_CLOEXEC, mode);
+				next = openat(stack[depth], cur,
+					      (flags & ~O_PATH) | O_NOFOLLOW | O_CLOEXEC, mode);
 			if (next < 0 || fstat(next, &st) < 0) {
 				fd = -errno;
 				break;
@@ -210,7 +210,8 @@ static int walk_in_root(int root_fd, const char *path, int flags, mode_t mode)
 				}
 				target[n] = '\0';
 				char *joined = NULL;
-				if (asprintf(&joined, "%s/%s", target, slash ? slash + 1 : "") < 0) {
+				if (asprintf(&joined, "%s/%s", target, slash ? slash + 1 : "") <
+				    0) {
 					fd = -ENOMEM;
 					break;
 				}
@@ -222,7 +223,8 @@ static int walk_in_root(int root_fd, const char *path, int flags, mode_t mode)
 				continue;
 			}
 			if (last) {
-				fd = openat(stack[depth], cur, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+				fd =
+				    openat(stack[depth], cur, flags | O_NOFOLLOW | O_CLOEXEC, mode);
 				if (fd < 0)
 					fd = -errno;
 				close(next);
@@ -251,9 +253,9 @@ static int walk_in_root(int root_fd, const char *path, int flags, mode_t mode)
 static int open_in_root_raw(int root_fd, const char *path, int flags, mode_t mode)
 {
 	struct open_how how = {
-		.flags = (unsigned)(flags | O_CLOEXEC),
-		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = (unsigned)(flags | O_CLOEXEC),
+	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
 	if (fd >= 0)
@@ -280,8 +282,9 @@ int sk_open_in_root(int root_fd, const char *path, int flags, mode_t mode, struc
  * resolved again from the root with the whole prefix, so it cannot lead out of the root. */
 static int mkdir_step(int root_fd, int parent, const char *prefix, const char *name, mode_t mode)
 {
-	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve =
+				   RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
 	int fd = (int)syscall(SYS_openat2, parent, name, &how, sizeof(how));
 
 	if (fd >= 0)
@@ -391,9 +394,9 @@ int sk_procfs_open(struct sk_err *err)
 
 int sk_procfs_openat(int proc_fd, const char *rel, int flags, struct sk_err *err)
 {
-	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
-					   RESOLVE_NO_MAGICLINKS };
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
+					  RESOLVE_NO_MAGICLINKS};
 	int fd = (int)syscall(SYS_openat2, proc_fd, rel, &how, sizeof(how));
 
 	if (fd < 0 && errno == ENOSYS) {

@@ -11,8 +11,7 @@
 
 int sk_read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len, struct sk_err *err);
 /* open(O_WRONLY|O_CLOEXEC|O_TRUNC?) + write all: for /proc, /sys and cgroup files. */
-int sk_write_file_at(int dirfd, const char *path, const char *data, size_t len,
-		     struct sk_err *err);
+int sk_write_file_at(int dirfd, const char *path, const char *data, size_t len, struct sk_err *err);
 /* temp file + fsync-free write + rename in dirfd; mode of the new file. */
 int sk_write_file_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 			 struct sk_err *err);

@@ -71,13 +71,14 @@ int sk_mount_propagation(int target_fd, unsigned long propagation, const char *w
 
 static int setattr(int fd, uint64_t set, uint64_t clr, const char *what, struct sk_err *err)
 {
-	struct mount_attr attr = { .attr_set = set, .attr_clr = clr };
+	struct mount_attr attr = {.attr_set = set, .attr_clr = clr};
 	if (!set && !clr)
 		return 0;
 	/* MOUNT_ATTR_RELATIME is 0: clearing the atime bits is how it is chosen. */
 	if ((set & MOUNT_ATTR__ATIME) || (clr & MOUNT_ATTR__ATIME))
 		attr.attr_clr |= MOUNT_ATTR__ATIME;
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) <
+	    0)
 		return sk_fail(err, errno, "set recursive attributes of %s", what);
 	return 0;
 }
@@ -109,13 +110,16 @@ static int prepare_target(const struct sk_mount_ctx *ctx, const struct sk_mount 
 		int chk = -1;
 		_cleanup_free_ char *rel = strdup(m->destination + strspn(m->destination, "/"));
 		if (rel && *rel)
-			chk = openat(ctx->root_fd, rel, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+			chk = openat(ctx->root_fd, rel,
+				     O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 		struct stat cs;
-		if (rel && *rel && (chk < 0 || fstat(chk, &cs) < 0 || cs.st_ino != real.st_ino ||
-				    cs.st_dev != real.st_dev)) {
+		if (rel && *rel &&
+		    (chk < 0 || fstat(chk, &cs) < 0 || cs.st_ino != real.st_ino ||
+		     cs.st_dev != real.st_dev)) {
 			closep(&chk);
 			close(fd);
-			return sk_fail(err, ELOOP, "mount %s on %s: destination goes through a symlink",
+			return sk_fail(err, ELOOP,
+				       "mount %s on %s: destination goes through a symlink",
 				       m->type, m->destination);
 		}
 		closep(&chk);
@@ -130,8 +134,7 @@ static int reopen(const struct sk_mount_ctx *ctx, const char *dest, struct sk_er
 
 /* After a bind (or an attached tree): ro and other flags by remount, then propagation and
  * recursive attributes, each on a fresh fd of the new mount. */
-static int bind_finish(const struct sk_mount_ctx *ctx, const struct sk_mount *m,
-		       struct sk_err *err)
+static int bind_finish(const struct sk_mount_ctx *ctx, const struct sk_mount *m, struct sk_err *err)
 {
 	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 	if (!extra && !m->propagation && !m->attr_set && !m->attr_clr)
@@ -173,7 +176,7 @@ int sk_mount_make_idmapped(int bundle_fd, const struct sk_mount *m, int userns_f
 			   struct sk_err *err)
 {
 	bool rec = m->ridmap || m->recursive_bind;
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
 	int fd = (int)syscall(SYS_open_tree, bundle_fd, m->source,
 			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
 
@@ -244,8 +247,8 @@ static char *controllers_of(const char *superopts)
 	}
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(w, "rw") || !strcmp(w, "ro") || !strncmp(w, "release_agent=", 14) ||
-		    !strcmp(w, "clone_children") || !strcmp(w, "noprefix") ||
-		    !strcmp(w, "xattr") || !strcmp(w, "cpuset_v2_mode"))
+		    !strcmp(w, "clone_children") || !strcmp(w, "noprefix") || !strcmp(w, "xattr") ||
+		    !strcmp(w, "cpuset_v2_mode"))
 			continue;
 		if (*out)
 			strcat(out, ",");
@@ -359,8 +362,8 @@ int sk_mount_cgroup(const struct sk_mount_ctx *ctx, const struct sk_mount *m, st
 			ret = mount_hierarchy(ctx, &h[i], target, flags, m->destination, err);
 			goto out;
 		}
-	if (sk_mount_fd("tmpfs", target, "tmpfs", (flags & ~MS_RDONLY), "mode=755",
-			m->destination, err) < 0)
+	if (sk_mount_fd("tmpfs", target, "tmpfs", (flags & ~MS_RDONLY), "mode=755", m->destination,
+			err) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = strrchr(h[i].mountpoint, '/') + 1;
@@ -374,9 +377,11 @@ int sk_mount_cgroup(const struct sk_mount_ctx *ctx, const struct sk_mount *m, st
 			goto out;
 	}
 	if (flags & MS_RDONLY) {
-		_cleanup_close_ int fd = sk_open_in_root(ctx->root_fd, m->destination, O_PATH, 0, err);
-		if (fd < 0 || sk_mount_fd(NULL, fd, NULL, MS_REMOUNT | MS_RDONLY | (flags & ~MS_RDONLY),
-					  "mode=755", m->destination, err) < 0)
+		_cleanup_close_ int fd =
+		    sk_open_in_root(ctx->root_fd, m->destination, O_PATH, 0, err);
+		if (fd < 0 ||
+		    sk_mount_fd(NULL, fd, NULL, MS_REMOUNT | MS_RDONLY | (flags & ~MS_RDONLY),
+				"mode=755", m->destination, err) < 0)
 			goto out;
 	}
 	ret = 0;

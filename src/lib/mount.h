@@ -10,9 +10,9 @@
 #include "spec.h"
 
 struct sk_mount_ctx {
-	int root_fd;	    /* O_PATH fd of the container's root mount */
-	bool userns;	    /* a new user namespace: no mknod, locked mount flags */
-	bool cgroupns;	    /* the container has its own cgroup namespace */
+	int root_fd;		 /* O_PATH fd of the container's root mount */
+	bool userns;		 /* a new user namespace: no mknod, locked mount flags */
+	bool cgroupns;		 /* the container has its own cgroup namespace */
 	const char *mount_label; /* linux.mountLabel: context= for the mounts that take it */
 };
 

@@ -84,11 +84,13 @@ int sk_opt_next(struct sk_opt_parser *p, const char **ret_arg, struct sk_err *er
 		if (o)
 			return take_arg(p, o, eq ? eq + 1 : NULL, ret_arg, err);
 		if (a[1] != '-') {
-			/* -x, -xVALUE, or a group of boolean short flags is not supported: -x only. */
+			/* -x, -xVALUE, or a group of boolean short flags is not supported: -x only.
+			 */
 			o = find_short(p->opts, name[0]);
 			if (o && (name[1] == '\0' || o->has_arg))
-				return take_arg(p, o, name[1] ? (name[1] == '=' ? name + 2 : name + 1) : NULL,
-						ret_arg, err);
+				return take_arg(
+				    p, o, name[1] ? (name[1] == '=' ? name + 2 : name + 1) : NULL,
+				    ret_arg, err);
 		}
 		return sk_fail(err, 0, "flag provided but not defined: %s", a);
 	}

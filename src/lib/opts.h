@@ -19,9 +19,9 @@ struct sk_opt_parser {
 	const struct sk_opt *opts; /* terminated by an entry with name NULL */
 	int argc;
 	char **argv;
-	int index;	  /* next argv index to look at */
+	int index;		 /* next argv index to look at */
 	bool stop_at_positional; /* global flags: stop at the first non-flag (the verb) */
-	char **positional; /* collected non-flag arguments, in order */
+	char **positional;	 /* collected non-flag arguments, in order */
 	int n_positional;
 };
 

@@ -32,8 +32,7 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static int write_proc_self(struct sk_proc *s, const char *file, const char *val,
-			   struct sk_err *err)
+static int write_proc_self(struct sk_proc *s, const char *file, const char *val, struct sk_err *err)
 {
 	_cleanup_free_ char *path = NULL;
 	if (s->proc_fd < 0)
@@ -64,9 +63,8 @@ static int setup_attributes(struct sk_proc *s, struct sk_err *err)
 		return -1;
 	if (l->has_personality && personality(l->personality) < 0)
 		return sk_fail(err, errno, "personality %#lx", l->personality);
-	if (p->has_io_priority &&
-	    syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0,
-		    (p->io_priority_class << 13) | p->io_priority) < 0)
+	if (p->has_io_priority && syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0,
+					  (p->io_priority_class << 13) | p->io_priority) < 0)
 		return sk_fail(err, errno, "set I/O priority");
 	if (p->has_scheduler) {
 		struct {
@@ -75,9 +73,14 @@ static int setup_attributes(struct sk_proc *s, struct sk_err *err)
 			int32_t nice;
 			uint32_t priority;
 			uint64_t runtime, deadline, period;
-		} attr = { 48, (uint32_t)p->sched_policy, p->sched_flags, p->sched_nice,
-			   (uint32_t)p->sched_priority, p->sched_runtime, p->sched_deadline,
-			   p->sched_period };
+		} attr = {48,
+			  (uint32_t)p->sched_policy,
+			  p->sched_flags,
+			  p->sched_nice,
+			  (uint32_t)p->sched_priority,
+			  p->sched_runtime,
+			  p->sched_deadline,
+			  p->sched_period};
 		if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
 			return sk_fail(err, errno, "sched_setattr policy %d", p->sched_policy);
 	}
@@ -106,7 +109,8 @@ static int setup_cwd(const char *cwd, struct sk_err *err)
 		if (root < 0)
 			return sk_fail(err, errno, "open /");
 		if (dir < 0 || fchdir(dir) < 0)
-			return dir < 0 ? sk_wrap(err, "create cwd") : sk_fail(err, errno, "chdir %s", cwd);
+			return dir < 0 ? sk_wrap(err, "create cwd")
+				       : sk_fail(err, errno, "chdir %s", cwd);
 	}
 	if (!getcwd(buf, sizeof(buf)) && errno != ERANGE)
 		return sk_fail(err, errno, "cwd %s is not inside the container", cwd);
@@ -119,7 +123,7 @@ static int setup_cwd(const char *cwd, struct sk_err *err)
  * refilled from it so that the final sets can be applied, bounding set included. */
 static int restore_effective(struct sk_err *err)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 
 	if (syscall(SYS_capget, &h, d) < 0)
@@ -142,8 +146,8 @@ static int setup_user(struct sk_proc *s, struct sk_err *err)
 		/* setgroups is refused where the user namespace has setgroups "deny". */
 		char path[32];
 		snprintf(path, sizeof(path), "%d/setgroups", (int)getpid());
-		_cleanup_close_ int fd = s->proc_fd < 0 ? -1 : openat(s->proc_fd, path,
-								      O_RDONLY | O_CLOEXEC);
+		_cleanup_close_ int fd =
+		    s->proc_fd < 0 ? -1 : openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC);
 		ssize_t n = fd < 0 ? -1 : read(fd, setgroups_val, sizeof(setgroups_val) - 1);
 		if (n > 0)
 			setgroups_val[n] = '\0';
@@ -228,7 +232,8 @@ static int resolve_exe(struct sk_proc *s, struct sk_err *err)
 	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 		_cleanup_free_ char *cand = sk_path_join(*d ? d : ".", arg0);
 		struct stat st;
-		if (cand && stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
+		if (cand && stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(cand, X_OK) == 0) {
 			s->exe = TAKE_PTR(cand);
 			return 0;
 		}
@@ -272,7 +277,6 @@ static int finish_security(struct sk_proc *s, struct sk_err *err)
 		return sk_wrap(err, "drop CAP_SYS_ADMIN after loading the seccomp filter");
 	return 0;
 }
-
 
 int sk_proc_prepare(struct sk_proc *s, struct sk_err *err)
 {

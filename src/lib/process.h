@@ -12,16 +12,16 @@
 struct sk_proc {
 	/* inputs */
 	const struct sk_process *process;
-	const struct sk_linux *linux_;	  /* personality */
-	bool userns;			  /* in a user namespace: setgroups may be denied */
-	int proc_fd;			  /* set by sk_proc_prepare: the container's procfs, or -1 */
+	const struct sk_linux *linux_; /* personality */
+	bool userns;		       /* in a user namespace: setgroups may be denied */
+	int proc_fd;		       /* set by sk_proc_prepare: the container's procfs, or -1 */
 	const struct sk_seccomp *seccomp; /* or NULL */
 	int sync_fd;			  /* where SYNC_SECCOMP goes (notify profiles) */
 	const char *id;			  /* for the session keyring name */
 	bool no_new_keyring;
-	int n_keep_fds;			  /* fds 3 .. 3+n-1 reach the program */
-	int listen_fds;			  /* LISTEN_FDS to pass on (0: none) */
-	int pty_peer;			  /* becomes the controlling terminal and stdio, or -1 */
+	int n_keep_fds; /* fds 3 .. 3+n-1 reach the program */
+	int listen_fds; /* LISTEN_FDS to pass on (0: none) */
+	int pty_peer;	/* becomes the controlling terminal and stdio, or -1 */
 	/* outputs */
 	char *exe;   /* args[0] resolved in the container's PATH */
 	char **envp; /* process.env (+ HOME, LISTEN_FDS) */

@@ -36,9 +36,9 @@ static bool dev_is_bind(const struct sk_spec *spec)
 /* Namespaced sysctls only; net.* needs the container's own network namespace. */
 static int sysctl_allowed(const struct sk_rootfs *r, const char *key, struct sk_err *err)
 {
-	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-					   "kernel.sem", "kernel.shmall", "kernel.shmmax",
-					   "kernel.shmmni", "kernel.shm_rmid_forced" };
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
+					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
+					  "kernel.shmmni", "kernel.shm_rmid_forced"};
 	const struct sk_linux *l = &r->spec->linux_;
 
 	for (size_t i = 0; i < ARRAY_SIZE(ipc); i++)
@@ -51,8 +51,10 @@ static int sysctl_allowed(const struct sk_rootfs *r, const char *key, struct sk_
 	if ((!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname")) &&
 	    l->ns[SK_NS_UTS].present)
 		return 0;
-	return sk_fail(err, EPERM, "sysctl %s is not namespaced or the container does not have "
-			       "its own namespace for it", key);
+	return sk_fail(err, EPERM,
+		       "sysctl %s is not namespaced or the container does not have "
+		       "its own namespace for it",
+		       key);
 }
 
 #define PROC_ROOT_INO 1 /* the inode number of every procfs root */
@@ -62,8 +64,8 @@ static int sysctl_allowed(const struct sk_rootfs *r, const char *key, struct sk_
  * (CVE-2025-52881); checking the filesystem type alone would let such a redirect through. */
 static int open_sysctl(int root_fd, const char *path, struct sk_err *err)
 {
-	struct open_how how = { .flags = O_WRONLY | O_CLOEXEC,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS };
+	struct open_how how = {.flags = O_WRONLY | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS};
 	struct stat st;
 	_cleanup_close_ int proc = sk_open_in_root(root_fd, "/proc", O_PATH | O_DIRECTORY, 0, err);
 	if (proc < 0)
@@ -147,9 +149,11 @@ int sk_rootfs_prepare(struct sk_rootfs *r, struct sk_err *err)
 	struct sk_mount_ctx mctx;
 	bool has_dev = false;
 
-	/* Slave (or what rootfsPropagation asks) recursively, so our mounts never reach the host. */
+	/* Slave (or what rootfsPropagation asks) recursively, so our mounts never reach the host.
+	 */
 	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
-		return sk_fail(err, errno, "set propagation of / in the container's mount namespace");
+		return sk_fail(err, errno,
+			       "set propagation of / in the container's mount namespace");
 	if ((prop & MS_SHARED) && rootfs_parent_private(r->path, err) < 0)
 		return -1;
 	if (mount(r->path, r->path, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -157,8 +161,7 @@ int sk_rootfs_prepare(struct sk_rootfs *r, struct sk_err *err)
 	r->root_fd = open(r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->root_fd < 0)
 		return sk_fail(err, errno, "open rootfs %s", r->path);
-	mctx = (struct sk_mount_ctx){ r->root_fd, r->userns, r->cgroupns,
-				      spec->linux_.mount_label };
+	mctx = (struct sk_mount_ctx){r->root_fd, r->userns, r->cgroupns, spec->linux_.mount_label};
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		int tree = r->tree_fds ? r->tree_fds[i] : -1;
 		if ((tree >= 0 ? sk_mount_attach_tree(&mctx, &spec->mounts[i], tree, err)

@@ -14,8 +14,8 @@ struct sk_rootfs {
 	const char *path; /* absolute rootfs path */
 	bool userns;
 	bool cgroupns;
-	bool netns; /* the container has its own network namespace (for net.* sysctls) */
-	int root_fd;  /* O_PATH of the root mount, set by sk_rootfs_prepare */
+	bool netns;	     /* the container has its own network namespace (for net.* sysctls) */
+	int root_fd;	     /* O_PATH of the root mount, set by sk_rootfs_prepare */
 	const int *tree_fds; /* per mount: an idmapped tree from the parent, or -1 (may be NULL) */
 };
 

@@ -32,7 +32,7 @@
 
 static pid_t do_clone3(uint64_t flags, int cgroup_fd)
 {
-	struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
 	if (cgroup_fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgroup_fd;
@@ -44,7 +44,8 @@ static pid_t do_clone3(uint64_t flags, int cgroup_fd)
 	if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME)) {
 		/* No clone3 (kernel < 5.3, or a seccomp profile that hides it, as Docker's does):
 		 * clone(2) with fork semantics; the cgroup is entered by cgroup_enter. */
-		pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL,
+				     NULL);
 	}
 	return pid;
 }
@@ -84,8 +85,10 @@ static int run_runtime_hooks(struct sk_spawn *sp, int sock, struct sk_err *err)
  * the mappings are written, and the namespace outlives the process through the fd. */
 static int userns_with_maps(const struct sk_mount *m, struct sk_err *err)
 {
-	struct sk_linux l = { .uid_mappings = m->uid_mappings, .n_uid_mappings = m->n_uid_mappings,
-			      .gid_mappings = m->gid_mappings, .n_gid_mappings = m->n_gid_mappings };
+	struct sk_linux l = {.uid_mappings = m->uid_mappings,
+			     .n_uid_mappings = m->n_uid_mappings,
+			     .gid_mappings = m->gid_mappings,
+			     .n_gid_mappings = m->n_gid_mappings};
 	char path[64];
 	int pfd[2], fd = -1;
 
@@ -114,8 +117,7 @@ static int userns_with_maps(const struct sk_mount *m, struct sk_err *err)
 
 /* Idmapped mounts must be made where the filesystem's owner has CAP_SYS_ADMIN (here), then
  * attached by the child: one MOUNT_FD per idmap/ridmap mount, indexed by mount. */
-static int send_idmapped_trees(struct sk_spawn *sp, int sock, pid_t userns_pid,
-			       struct sk_err *err)
+static int send_idmapped_trees(struct sk_spawn *sp, int sock, pid_t userns_pid, struct sk_err *err)
 {
 	const struct sk_spec *spec = sp->spec;
 	_cleanup_close_ int bundle = -1;
@@ -126,7 +128,8 @@ static int send_idmapped_trees(struct sk_spawn *sp, int sock, pid_t userns_pid,
 		char path[64];
 		if (!m->idmap && !m->ridmap)
 			continue;
-		if (bundle < 0 && (bundle = open(sp->st->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		if (bundle < 0 &&
+		    (bundle = open(sp->st->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 			return sk_fail(err, errno, "open bundle %s", sp->st->bundle);
 		if (m->n_uid_mappings || m->n_gid_mappings) {
 			userns = userns_with_maps(m, err);
@@ -135,8 +138,10 @@ static int send_idmapped_trees(struct sk_spawn *sp, int sock, pid_t userns_pid,
 			if ((userns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 				sk_fail(err, errno, "open %s", path);
 		} else {
-			return sk_fail(err, 0, "config.json: .mounts[%zu]: idmap needs uidMappings and "
-					       "gidMappings or a user namespace", i);
+			return sk_fail(err, 0,
+				       "config.json: .mounts[%zu]: idmap needs uidMappings and "
+				       "gidMappings or a user namespace",
+				       i);
 		}
 		if (userns < 0)
 			return sk_wrap(err, "mounts[%zu]", i);
@@ -198,7 +203,8 @@ static int sync_loop(struct sk_spawn *sp, int sock, pid_t *stage_pid, struct sk_
 		default:
 			if (fd >= 0)
 				close(fd);
-			return sk_fail(err, EPROTO, "unexpected sync message %s", sk_sync_name(type));
+			return sk_fail(err, EPROTO, "unexpected sync message %s",
+				       sk_sync_name(type));
 		}
 	}
 }
@@ -219,7 +225,7 @@ static void kill_and_reap(pid_t stage, pid_t init)
  * connects. Bound through the state dir fd, so the socket path stays short whatever --root. */
 static int make_start_socket(struct sk_spawn *sp, struct sk_err *err)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -273,11 +279,15 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	int new_flags = sk_ns_new_flags(l);
 	pid_t pid, stage_pid = 0;
 	struct sk_child_ctx c = {
-		.spec = sp->spec, .id = sp->st->id, .bundle = sp->st->bundle,
-		.rootfs = sp->st->rootfs,
-		.no_pivot = sp->o->no_pivot, .no_new_keyring = sp->o->no_new_keyring,
-		.listen_fds = listen_fds(), .send_pty = sp->spec->process->terminal,
-		.hooks = has_hooks(sp->spec),
+	    .spec = sp->spec,
+	    .id = sp->st->id,
+	    .bundle = sp->st->bundle,
+	    .rootfs = sp->st->rootfs,
+	    .no_pivot = sp->o->no_pivot,
+	    .no_new_keyring = sp->o->no_new_keyring,
+	    .listen_fds = listen_fds(),
+	    .send_pty = sp->spec->process->terminal,
+	    .hooks = has_hooks(sp->spec),
 	};
 
 	sp->pty_master = -1;
@@ -294,8 +304,8 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	if (sk_ns_open_paths(l, fds, err) < 0)
 		return -1;
 	memcpy(c.ns_fds, fds, sizeof(fds));
-	c.stage = sk_ns_any_path(fds) ||
-		  ((new_flags & CLONE_NEWTIME) && (l->time_boottime.present || l->time_monotonic.present));
+	c.stage = sk_ns_any_path(fds) || ((new_flags & CLONE_NEWTIME) &&
+					  (l->time_boottime.present || l->time_monotonic.present));
 	if (c.stage)
 		c.unshare_flags = new_flags;
 	else
@@ -330,7 +340,8 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	if (!(c.stage && (new_flags & CLONE_NEWUSER)) &&
 	    send_idmapped_trees(sp, sv[0], (new_flags & CLONE_NEWUSER) ? pid : 0, err) < 0)
 		goto fail;
-	if (sk_sync_send(sv[0], SYNC_GO, 0, NULL, -1, err) < 0 || sync_loop(sp, sv[0], &stage_pid, err) < 0)
+	if (sk_sync_send(sv[0], SYNC_GO, 0, NULL, -1, err) < 0 ||
+	    sync_loop(sp, sv[0], &stage_pid, err) < 0)
 		goto fail;
 	close(sv[0]);
 	sp->st->pid_start = sk_proc_start_time(sp->st->pid);

@@ -88,17 +88,17 @@ struct sk_mount {
 	char *destination;
 	char *type;
 	char *source;
-	char **options; /* as given */
+	char **options;		   /* as given */
 	unsigned long flags;	   /* MS_* to set */
 	unsigned long propagation; /* MS_PRIVATE|MS_REC ... or 0 */
 	uint64_t attr_set;	   /* MOUNT_ATTR_* for mount_setattr (recursive variants) */
 	uint64_t attr_clr;
-	bool bind;		 /* bind or rbind */
-	bool recursive_bind;	 /* rbind */
-	bool readonly_bind;	 /* bind mounts with ro need a remount */
-	bool idmap, ridmap;	 /* idmap / ridmap options */
-	bool copy_symlink;	 /* copy-symlink option */
-	char *data;		 /* leftover options joined with ',' for mount(2) data */
+	bool bind;	     /* bind or rbind */
+	bool recursive_bind; /* rbind */
+	bool readonly_bind;  /* bind mounts with ro need a remount */
+	bool idmap, ridmap;  /* idmap / ridmap options */
+	bool copy_symlink;   /* copy-symlink option */
+	char *data;	     /* leftover options joined with ',' for mount(2) data */
 	struct sk_id_map *uid_mappings;
 	size_t n_uid_mappings;
 	struct sk_id_map *gid_mappings;
@@ -190,7 +190,8 @@ struct sk_linux {
 struct sk_spec {
 	yajl_val tree; /* the parsed document; the yajl_val fields above point into it */
 	char *oci_version;
-	struct sk_process *process; /* NULL only when the config has no process (then create fails) */
+	struct sk_process
+	    *process; /* NULL only when the config has no process (then create fails) */
 	struct sk_root root;
 	char *hostname;
 	char *domainname;
@@ -223,5 +224,5 @@ static inline void sk_process_freep(struct sk_process **p)
 
 /* Helpers shared with other parsers of spec sections. */
 const char *sk_hook_kind_name(enum sk_hook_kind k); /* "prestart" ... */
-const char *sk_ns_type_name(enum sk_ns_type t);     /* "pid", "network", ... */
+const char *sk_ns_type_name(enum sk_ns_type t);	    /* "pid", "network", ... */
 int sk_ns_type_clone_flag(enum sk_ns_type t);	    /* CLONE_NEWPID ... */

@@ -12,17 +12,17 @@
 #define SYNC_TEXT_MAX 65536
 
 static const char *const names[SYNC_MAX] = {
-	[SYNC_GO] = "GO",
-	[SYNC_MOUNT_FD] = "MOUNT_FD",
-	[SYNC_USERNS_READY] = "USERNS_READY",
-	[SYNC_USERNS_DONE] = "USERNS_DONE",
-	[SYNC_PID] = "PID",
-	[SYNC_PTY] = "PTY",
-	[SYNC_HOOKS] = "HOOKS",
-	[SYNC_HOOKS_DONE] = "HOOKS_DONE",
-	[SYNC_SECCOMP] = "SECCOMP",
-	[SYNC_READY] = "READY",
-	[SYNC_ERROR] = "ERROR",
+    [SYNC_GO] = "GO",
+    [SYNC_MOUNT_FD] = "MOUNT_FD",
+    [SYNC_USERNS_READY] = "USERNS_READY",
+    [SYNC_USERNS_DONE] = "USERNS_DONE",
+    [SYNC_PID] = "PID",
+    [SYNC_PTY] = "PTY",
+    [SYNC_HOOKS] = "HOOKS",
+    [SYNC_HOOKS_DONE] = "HOOKS_DONE",
+    [SYNC_SECCOMP] = "SECCOMP",
+    [SYNC_READY] = "READY",
+    [SYNC_ERROR] = "ERROR",
 };
 
 const char *sk_sync_name(enum sk_sync_type type)
@@ -35,14 +35,14 @@ const char *sk_sync_name(enum sk_sync_type type)
 int sk_sync_send(int sock, enum sk_sync_type type, int32_t value, const char *text, int fd,
 		 struct sk_err *err)
 {
-	struct sk_sync_hdr hdr = { .type = (uint32_t)type, .value = value };
+	struct sk_sync_hdr hdr = {.type = (uint32_t)type, .value = value};
 	size_t tlen = text ? strnlen(text, SYNC_TEXT_MAX) : 0;
-	struct iovec iov[2] = { { &hdr, sizeof(hdr) }, { (void *)text, tlen } };
+	struct iovec iov[2] = {{&hdr, sizeof(hdr)}, {(void *)text, tlen}};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = tlen ? 2 : 1 };
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = tlen ? 2 : 1};
 
 	if (fd >= 0) {
 		memset(&ctl, 0, sizeof(ctl));
@@ -56,7 +56,8 @@ int sk_sync_send(int sock, enum sk_sync_type type, int32_t value, const char *te
 	}
 	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
 		if (errno != EINTR)
-			return sk_fail(err, errno, "send %s to the sync socket", sk_sync_name(type));
+			return sk_fail(err, errno, "send %s to the sync socket",
+				       sk_sync_name(type));
 	}
 	return 0;
 }
@@ -82,9 +83,11 @@ int sk_sync_recv(int sock, enum sk_sync_type *ret_type, int32_t *ret_value, int 
 		char b[CMSG_SPACE(sizeof(int) * 4)];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = { buf, sizeof(struct sk_sync_hdr) + SYNC_TEXT_MAX };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
-			      .msg_controllen = sizeof(ctl.b) };
+	struct iovec iov = {buf, sizeof(struct sk_sync_hdr) + SYNC_TEXT_MAX};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = ctl.b,
+			     .msg_controllen = sizeof(ctl.b)};
 	struct sk_sync_hdr hdr;
 	const char *text;
 	int fd = -1;

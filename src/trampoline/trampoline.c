@@ -7,20 +7,24 @@
  * the trampoline, and nothing it can write (CVE-2019-5736). No libc: raw syscalls only.
  */
 #if defined(__x86_64__)
-#define NR_write 1
+#define NR_write  1
 #define NR_execve 59
-#define NR_exit 60
+#define NR_exit	  60
 static long sys3(long n, long a, long b, long c)
 {
 	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c)
+			 : "rcx", "r11", "memory");
 	return r;
 }
-__asm__(".text\n.globl _start\n_start:\n\tmov %rsp, %rdi\n\tand $-16, %rsp\n\tcall tramp_main\n\thlt\n");
+__asm__(".text\n.globl _start\n_start:\n\tmov %rsp, %rdi\n\tand $-16, %rsp\n\tcall "
+	"tramp_main\n\thlt\n");
 #elif defined(__aarch64__)
-#define NR_write 64
+#define NR_write  64
 #define NR_execve 221
-#define NR_exit 93
+#define NR_exit	  93
 static long sys3(long n, long a, long b, long c)
 {
 	register long x8 __asm__("x8") = n;

@@ -23,7 +23,10 @@
 #include "cgroup-bpf.h"
 #include "cleanup.h"
 
-#define DENY_ALL { false, 'a', -1, -1, "rwm" }
+#define DENY_ALL                                                                                   \
+	{                                                                                          \
+		false, 'a', -1, -1, "rwm"                                                          \
+	}
 
 /* ---- a tiny interpreter for the instructions the builder emits ---- */
 
@@ -31,8 +34,8 @@
 static int run(const struct bpf_insn *p, size_t n, int type, uint32_t major, uint32_t minor,
 	       int access)
 {
-	uint32_t ctx[3] = { (uint32_t)(access << 16 | type), major, minor };
-	uint64_t r[11] = { 0 };
+	uint32_t ctx[3] = {(uint32_t)(access << 16 | type), major, minor};
+	uint64_t r[11] = {0};
 
 	for (size_t pc = 0; pc < n; pc++) {
 		const struct bpf_insn *i = &p[pc];
@@ -78,20 +81,23 @@ static int run(const struct bpf_insn *p, size_t n, int type, uint32_t major, uin
 
 static void build(const struct cg_devrule *rules, size_t n, struct bpf_insn **p, size_t *np)
 {
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	assert_int_equal(cg_bpf_devices_build(rules, n, p, np, &err), 0);
 }
 
-#define I(c, d, s, o, i) { c, d, s, o, i }
-#define PROLOGUE                                                                                  \
-	I(BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0), I(BPF_ALU | BPF_MOV | BPF_X, 3, 2, 0, 0),       \
-		I(BPF_ALU | BPF_AND | BPF_K, 2, 0, 0, 0xffff),                                    \
-		I(BPF_ALU | BPF_RSH | BPF_K, 3, 0, 0, 16), I(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 4, 0), \
-		I(BPF_LDX | BPF_W | BPF_MEM, 5, 1, 8, 0)
-#define CHECK_BIT(bit, skip)                                                                      \
-	I(BPF_ALU | BPF_MOV | BPF_X, 0, 3, 0, 0), I(BPF_ALU | BPF_AND | BPF_K, 0, 0, 0, bit),     \
-		I(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, skip, 0)
-#define DENY I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0), I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define I(c, d, s, o, i)                                                                           \
+	{                                                                                          \
+		c, d, s, o, i                                                                      \
+	}
+#define PROLOGUE                                                                                   \
+	I(BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0), I(BPF_ALU | BPF_MOV | BPF_X, 3, 2, 0, 0),        \
+	    I(BPF_ALU | BPF_AND | BPF_K, 2, 0, 0, 0xffff),                                         \
+	    I(BPF_ALU | BPF_RSH | BPF_K, 3, 0, 0, 16), I(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 4, 0),   \
+	    I(BPF_LDX | BPF_W | BPF_MEM, 5, 1, 8, 0)
+#define CHECK_BIT(bit, skip)                                                                       \
+	I(BPF_ALU | BPF_MOV | BPF_X, 0, 3, 0, 0), I(BPF_ALU | BPF_AND | BPF_K, 0, 0, 0, bit),      \
+	    I(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, skip, 0)
+#define DENY	  I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0), I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 #define ALLOW_END I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1), I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
 struct raw {
@@ -104,7 +110,8 @@ static void assert_prog(const struct bpf_insn *p, size_t n, const struct raw *wa
 {
 	for (size_t i = 0; i < n && i < nw; i++) {
 		if (p[i].code != want[i].code || p[i].dst_reg != want[i].dst ||
-		    p[i].src_reg != want[i].src || p[i].off != want[i].off || p[i].imm != want[i].imm)
+		    p[i].src_reg != want[i].src || p[i].off != want[i].off ||
+		    p[i].imm != want[i].imm)
 			fail_msg("insn %zu: got code=0x%02x dst=%d src=%d off=%d imm=%d, want "
 				 "code=0x%02x dst=%d src=%d off=%d imm=%d",
 				 i, p[i].code, p[i].dst_reg, p[i].src_reg, p[i].off, p[i].imm,
@@ -117,11 +124,10 @@ static void assert_prog(const struct bpf_insn *p, size_t n, const struct raw *wa
 static void test_insns_deny_all(void **state)
 {
 	(void)state;
-	static const struct cg_devrule rules[] = { DENY_ALL };
+	static const struct cg_devrule rules[] = {DENY_ALL};
 	static const struct raw want[] = {
-		PROLOGUE,	     CHECK_BIT(BPF_DEVCG_ACC_MKNOD, 2), DENY,
-		CHECK_BIT(BPF_DEVCG_ACC_READ, 2),  DENY,	      CHECK_BIT(BPF_DEVCG_ACC_WRITE, 2),
-		DENY,		     ALLOW_END,
+	    PROLOGUE, CHECK_BIT(BPF_DEVCG_ACC_MKNOD, 2), DENY, CHECK_BIT(BPF_DEVCG_ACC_READ, 2),
+	    DENY,     CHECK_BIT(BPF_DEVCG_ACC_WRITE, 2), DENY, ALLOW_END,
 	};
 	_cleanup_free_ struct bpf_insn *p = NULL;
 	size_t n;
@@ -134,20 +140,20 @@ static void test_insns_deny_all(void **state)
 static void test_insns_one_rule(void **state)
 {
 	(void)state;
-	static const struct cg_devrule rules[] = { { true, 'c', 1, 3, "r" } };
+	static const struct cg_devrule rules[] = {{true, 'c', 1, 3, "r"}};
 	static const struct raw want[] = {
-		PROLOGUE,
-		CHECK_BIT(BPF_DEVCG_ACC_MKNOD, 2),
-		DENY,
-		CHECK_BIT(BPF_DEVCG_ACC_READ, 6),
-		I(BPF_JMP32 | BPF_JNE | BPF_K, 2, 0, 3, BPF_DEVCG_DEV_CHAR),
-		I(BPF_JMP32 | BPF_JNE | BPF_K, 4, 0, 2, 1),
-		I(BPF_JMP32 | BPF_JNE | BPF_K, 5, 0, 1, 3),
-		I(BPF_JMP | BPF_JA, 0, 0, 2, 0),
-		DENY,
-		CHECK_BIT(BPF_DEVCG_ACC_WRITE, 2),
-		DENY,
-		ALLOW_END,
+	    PROLOGUE,
+	    CHECK_BIT(BPF_DEVCG_ACC_MKNOD, 2),
+	    DENY,
+	    CHECK_BIT(BPF_DEVCG_ACC_READ, 6),
+	    I(BPF_JMP32 | BPF_JNE | BPF_K, 2, 0, 3, BPF_DEVCG_DEV_CHAR),
+	    I(BPF_JMP32 | BPF_JNE | BPF_K, 4, 0, 2, 1),
+	    I(BPF_JMP32 | BPF_JNE | BPF_K, 5, 0, 1, 3),
+	    I(BPF_JMP | BPF_JA, 0, 0, 2, 0),
+	    DENY,
+	    CHECK_BIT(BPF_DEVCG_ACC_WRITE, 2),
+	    DENY,
+	    ALLOW_END,
 	};
 	_cleanup_free_ struct bpf_insn *p = NULL;
 	size_t n;
@@ -162,27 +168,27 @@ static void test_insns_order_and_wildcards(void **state)
 {
 	(void)state;
 	static const struct cg_devrule rules[] = {
-		DENY_ALL,
-		{ true, 'b', 8, -1, "w" },
-		{ false, 'c', -1, -1, "w" },
+	    DENY_ALL,
+	    {true, 'b', 8, -1, "w"},
+	    {false, 'c', -1, -1, "w"},
 	};
 	static const struct raw want[] = {
-		PROLOGUE,
-		CHECK_BIT(BPF_DEVCG_ACC_MKNOD, 2),
-		DENY,
-		CHECK_BIT(BPF_DEVCG_ACC_READ, 2),
-		DENY,
-		CHECK_BIT(BPF_DEVCG_ACC_WRITE, 8),
-		/* deny c *:* w */
-		I(BPF_JMP32 | BPF_JNE | BPF_K, 2, 0, 2, BPF_DEVCG_DEV_CHAR),
-		DENY,
-		/* allow b 8:* w */
-		I(BPF_JMP32 | BPF_JNE | BPF_K, 2, 0, 2, BPF_DEVCG_DEV_BLOCK),
-		I(BPF_JMP32 | BPF_JNE | BPF_K, 4, 0, 1, 8),
-		I(BPF_JMP | BPF_JA, 0, 0, 2, 0),
-		/* deny all */
-		DENY,
-		ALLOW_END,
+	    PROLOGUE,
+	    CHECK_BIT(BPF_DEVCG_ACC_MKNOD, 2),
+	    DENY,
+	    CHECK_BIT(BPF_DEVCG_ACC_READ, 2),
+	    DENY,
+	    CHECK_BIT(BPF_DEVCG_ACC_WRITE, 8),
+	    /* deny c *:* w */
+	    I(BPF_JMP32 | BPF_JNE | BPF_K, 2, 0, 2, BPF_DEVCG_DEV_CHAR),
+	    DENY,
+	    /* allow b 8:* w */
+	    I(BPF_JMP32 | BPF_JNE | BPF_K, 2, 0, 2, BPF_DEVCG_DEV_BLOCK),
+	    I(BPF_JMP32 | BPF_JNE | BPF_K, 4, 0, 1, 8),
+	    I(BPF_JMP | BPF_JA, 0, 0, 2, 0),
+	    /* deny all */
+	    DENY,
+	    ALLOW_END,
 	};
 	_cleanup_free_ struct bpf_insn *p = NULL;
 	size_t n;
@@ -198,16 +204,16 @@ static void test_decisions_defaults(void **state)
 {
 	(void)state;
 	struct cg_devrule user[] = {
-		{ true, 'c', 10, 229, "rw" },  /* fuse, no mknod */
-		{ true, 'b', 8, 0, "rwm" },    /* sda */
-		{ false, 'b', 8, 0, "w" },     /* ...read-only */
-		{ true, 'c', 4, -1, "r" },     /* ttyN: read */
-		{ false, 'c', 1, 9, "rwm" },   /* urandom: the default list re-allows it */
+	    {true, 'c', 10, 229, "rw"}, /* fuse, no mknod */
+	    {true, 'b', 8, 0, "rwm"},	/* sda */
+	    {false, 'b', 8, 0, "w"},	/* ...read-only */
+	    {true, 'c', 4, -1, "r"},	/* ttyN: read */
+	    {false, 'c', 1, 9, "rwm"},	/* urandom: the default list re-allows it */
 	};
-	struct cg_res res = { .dev = user, .n_dev = 5, .has_devices = true };
+	struct cg_res res = {.dev = user, .n_dev = 5, .has_devices = true};
 	_cleanup_free_ struct cg_devrule *rules = NULL;
 	_cleanup_free_ struct bpf_insn *p = NULL;
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	size_t nr, n;
 
 	assert_int_equal(cg_bpf_devices_rules(&res, &rules, &nr, &err), 0);
@@ -216,13 +222,13 @@ static void test_decisions_defaults(void **state)
 	assert_int_equal(rules[0].type, 'a');
 	build(rules, nr, &p, &n);
 
-	assert_int_equal(run(p, n, C, 1, 3, R | W), 1);	/* /dev/null */
-	assert_int_equal(run(p, n, C, 1, 5, R), 1);	/* /dev/zero */
-	assert_int_equal(run(p, n, C, 5, 2, R | W), 1);	/* /dev/ptmx */
+	assert_int_equal(run(p, n, C, 1, 3, R | W), 1);	  /* /dev/null */
+	assert_int_equal(run(p, n, C, 1, 5, R), 1);	  /* /dev/zero */
+	assert_int_equal(run(p, n, C, 5, 2, R | W), 1);	  /* /dev/ptmx */
 	assert_int_equal(run(p, n, C, 136, 7, R | W), 1); /* /dev/pts/7 */
-	assert_int_equal(run(p, n, C, 1, 9, R), 1);	/* urandom: default after the deny */
-	assert_int_equal(run(p, n, C, 1, 1, R), 0);	/* /dev/mem */
-	assert_int_equal(run(p, n, C, 1, 1, M), 1);	/* mknod of anything */
+	assert_int_equal(run(p, n, C, 1, 9, R), 1);	  /* urandom: default after the deny */
+	assert_int_equal(run(p, n, C, 1, 1, R), 0);	  /* /dev/mem */
+	assert_int_equal(run(p, n, C, 1, 1, M), 1);	  /* mknod of anything */
 	assert_int_equal(run(p, n, B, 7, 0, M), 1);
 	assert_int_equal(run(p, n, C, 10, 229, R | W), 1); /* fuse */
 	assert_int_equal(run(p, n, C, 10, 229, M), 1);	   /* mknod via the default */
@@ -237,7 +243,7 @@ static void test_decisions_defaults(void **state)
 	assert_int_equal(run(p, n, C, 4, 1, R | W), 0);
 	assert_int_equal(run(p, n, B, 1, 3, R), 0); /* block 1:3 is not /dev/null */
 	/* a big major number stays unsigned: no sign-extension mismatch */
-	struct cg_devrule big[] = { DENY_ALL, { true, 'c', 4000000000LL, 1, "r" } };
+	struct cg_devrule big[] = {DENY_ALL, {true, 'c', 4000000000LL, 1, "r"}};
 	_cleanup_free_ struct bpf_insn *p2 = NULL;
 	build(big, 2, &p2, &n);
 	assert_int_equal(run(p2, n, C, 4000000000U, 1, R), 1);
@@ -248,7 +254,7 @@ static void test_decisions_defaults(void **state)
 static void test_decisions_allow_all(void **state)
 {
 	(void)state;
-	struct cg_devrule rules[] = { { false, 'c', 1, 3, "rwm" }, { true, 'a', -1, -1, "rwm" } };
+	struct cg_devrule rules[] = {{false, 'c', 1, 3, "rwm"}, {true, 'a', -1, -1, "rwm"}};
 	_cleanup_free_ struct bpf_insn *p = NULL;
 	size_t n;
 
@@ -256,7 +262,7 @@ static void test_decisions_allow_all(void **state)
 	assert_int_equal(run(p, n, C, 1, 3, R | W | M), 1);
 	assert_int_equal(run(p, n, B, 8, 0, W), 1);
 	/* and the reverse: a later deny wins */
-	struct cg_devrule rev[] = { { true, 'a', -1, -1, "rwm" }, { false, 'c', 1, 3, "w" } };
+	struct cg_devrule rev[] = {{true, 'a', -1, -1, "rwm"}, {false, 'c', 1, 3, "w"}};
 	_cleanup_free_ struct bpf_insn *p2 = NULL;
 	build(rev, 2, &p2, &n);
 	assert_int_equal(run(p2, n, C, 1, 3, R), 1);
@@ -268,12 +274,13 @@ static void test_decisions_allow_all(void **state)
 
 static char *cgroup2_dir(void)
 {
-	static const char *const mounts[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+	static const char *const mounts[] = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"};
 	struct statfs s;
 	char *dir;
 
 	for (size_t i = 0; i < 2; i++)
-		if (statfs(mounts[i], &s) == 0 && s.f_type == 0x63677270 /* CGROUP2_SUPER_MAGIC */) {
+		if (statfs(mounts[i], &s) == 0 &&
+		    s.f_type == 0x63677270 /* CGROUP2_SUPER_MAGIC */) {
 			if (asprintf(&dir, "%s/skiff-test-bpf-%d", mounts[i], (int)getpid()) < 0)
 				return NULL;
 			return dir;
@@ -321,9 +328,9 @@ static void test_kernel_attach_replace(void **state)
 {
 	(void)state;
 	_cleanup_free_ char *dir = NULL;
-	struct cg_devrule null_only[] = { DENY_ALL, { true, 'c', 1, 3, "rw" } };
-	struct cg_devrule both[] = { DENY_ALL, { true, 'c', 1, 3, "rw" }, { true, 'c', 1, 5, "r" } };
-	struct sk_err err = { 0 };
+	struct cg_devrule null_only[] = {DENY_ALL, {true, 'c', 1, 3, "rw"}};
+	struct cg_devrule both[] = {DENY_ALL, {true, 'c', 1, 3, "rw"}, {true, 'c', 1, 5, "r"}};
+	struct sk_err err = {0};
 	int dfd;
 
 	if (geteuid() != 0 || !(dir = cgroup2_dir()))
@@ -360,8 +367,8 @@ static void test_kernel_verifier_defaults(void **state)
 	(void)state;
 	_cleanup_free_ char *dir = NULL;
 	_cleanup_free_ struct cg_devrule *rules = NULL;
-	struct cg_res res = { 0 };
-	struct sk_err err = { 0 };
+	struct cg_res res = {0};
+	struct sk_err err = {0};
 	size_t n;
 	int dfd;
 
@@ -382,13 +389,13 @@ static void test_kernel_verifier_defaults(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_insns_deny_all),
-		cmocka_unit_test(test_insns_one_rule),
-		cmocka_unit_test(test_insns_order_and_wildcards),
-		cmocka_unit_test(test_decisions_defaults),
-		cmocka_unit_test(test_decisions_allow_all),
-		cmocka_unit_test(test_kernel_attach_replace),
-		cmocka_unit_test(test_kernel_verifier_defaults),
+	    cmocka_unit_test(test_insns_deny_all),
+	    cmocka_unit_test(test_insns_one_rule),
+	    cmocka_unit_test(test_insns_order_and_wildcards),
+	    cmocka_unit_test(test_decisions_defaults),
+	    cmocka_unit_test(test_decisions_allow_all),
+	    cmocka_unit_test(test_kernel_attach_replace),
+	    cmocka_unit_test(test_kernel_verifier_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@
 
 static long long bytes(const char *s)
 {
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	long long v = -2;
 	if (sk_parse_bytes(s, &v, &err) < 0) {
 		sk_err_clear(&err);
@@ -49,7 +49,7 @@ static void test_parse_bytes(void **state)
 
 static long long num_at(yajl_val v, const char *a, const char *b)
 {
-	const char *path[] = { a, b, NULL };
+	const char *path[] = {a, b, NULL};
 	yajl_val n = yajl_tree_get(v, path, yajl_t_number);
 	assert_non_null(n);
 	return YAJL_GET_INTEGER(n);
@@ -61,23 +61,23 @@ static void test_build_merges(void **state)
 	static const char file[] = "{\"memory\": {\"limit\": 1000, \"swap\": 2000},"
 				   " \"cpu\": {\"cpus\": \"0\"}, \"devices\": [{\"allow\": true}]}";
 	struct sk_res_override ov[] = {
-		{ "memory", "memory", "limit", SK_RES_BYTES, "1m" },
-		{ "pids-limit", "pids", "limit", SK_RES_INT, "-1" },
-		{ "cpu-share", "cpu", "shares", SK_RES_UINT, "512" },
-		{ "cpuset-mems", "cpu", "mems", SK_RES_STRING, "0-1" },
+	    {"memory", "memory", "limit", SK_RES_BYTES, "1m"},
+	    {"pids-limit", "pids", "limit", SK_RES_INT, "-1"},
+	    {"cpu-share", "cpu", "shares", SK_RES_UINT, "512"},
+	    {"cpuset-mems", "cpu", "mems", SK_RES_STRING, "0-1"},
 	};
-	struct sk_err err = { 0 };
+	struct sk_err err = {0};
 	yajl_val v = NULL;
 
 	assert_int_equal(sk_resources_build(file, strlen(file), ov, 4, &v, &err), 0);
 	assert_int_equal(num_at(v, "memory", "limit"), 1 << 20); /* the flag wins */
-	assert_int_equal(num_at(v, "memory", "swap"), 2000);	  /* the file's value stays */
-	assert_int_equal(num_at(v, "pids", "limit"), -1);	  /* a new section */
+	assert_int_equal(num_at(v, "memory", "swap"), 2000);	 /* the file's value stays */
+	assert_int_equal(num_at(v, "pids", "limit"), -1);	 /* a new section */
 	assert_int_equal(num_at(v, "cpu", "shares"), 512);
-	const char *cpus[] = { "cpu", "cpus", NULL }, *mems[] = { "cpu", "mems", NULL };
+	const char *cpus[] = {"cpu", "cpus", NULL}, *mems[] = {"cpu", "mems", NULL};
 	assert_string_equal(YAJL_GET_STRING(yajl_tree_get(v, cpus, yajl_t_string)), "0");
 	assert_string_equal(YAJL_GET_STRING(yajl_tree_get(v, mems, yajl_t_string)), "0-1");
-	const char *devs[] = { "devices", NULL };
+	const char *devs[] = {"devices", NULL};
 	assert_non_null(yajl_tree_get(v, devs, yajl_t_array));
 	/* each section appears once */
 	size_t n_cpu = 0;
@@ -90,11 +90,11 @@ static void test_build_merges(void **state)
 static void test_build_flags_only_and_errors(void **state)
 {
 	(void)state;
-	struct sk_res_override ok[] = { { "cpu-quota", "cpu", "quota", SK_RES_INT, "-1" } };
-	struct sk_res_override bad_uint[] = { { "cpu-period", "cpu", "period", SK_RES_UINT, "-5" } };
-	struct sk_res_override bad_int[] = { { "pids-limit", "pids", "limit", SK_RES_INT, "12x" } };
-	struct sk_res_override bad_mem[] = { { "memory", "memory", "limit", SK_RES_BYTES, "lots" } };
-	struct sk_err err = { 0 };
+	struct sk_res_override ok[] = {{"cpu-quota", "cpu", "quota", SK_RES_INT, "-1"}};
+	struct sk_res_override bad_uint[] = {{"cpu-period", "cpu", "period", SK_RES_UINT, "-5"}};
+	struct sk_res_override bad_int[] = {{"pids-limit", "pids", "limit", SK_RES_INT, "12x"}};
+	struct sk_res_override bad_mem[] = {{"memory", "memory", "limit", SK_RES_BYTES, "lots"}};
+	struct sk_err err = {0};
 	yajl_val v = NULL;
 
 	assert_int_equal(sk_resources_build(NULL, 0, ok, 1, &v, &err), 0);
@@ -125,9 +125,9 @@ static void test_build_flags_only_and_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_bytes),
-		cmocka_unit_test(test_build_merges),
-		cmocka_unit_test(test_build_flags_only_and_errors),
+	    cmocka_unit_test(test_parse_bytes),
+	    cmocka_unit_test(test_build_merges),
+	    cmocka_unit_test(test_build_flags_only_and_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
