@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Runs the cgroup v2 / systemd-driver suite (tests/vm/*.bats) in a Debian 12 guest with systemd
 # as PID 1 and a pure cgroup v2 hierarchy. Builds the guest once (debootstrap, Debian kernel,
-# small initramfs) into a cache outside the source tree, rebuilt when this script changes; boots
-# it with qemu (KVM when the host has a usable one, else TCG), shares the source and build trees
-# over 9p at the same paths, and exits with the guest suite's status.
+# small initramfs) into a cache outside the source tree, rebuilt when the code that builds it
+# changes; boots it with qemu+KVM where the host's KVM runs stock kernels, else User-Mode Linux,
+# else qemu+TCG; shares the source and build trees at the same paths (9p, UML: hostfs); exits
+# with the guest suite's status and prints how long each step took. See tests/vm/README.md.
 #
 # usage: run-vm.sh [--builddir DIR] [--rebuild] [BATS FILES OR ARGS...]
 # env:   SKIFF_VM_CACHE (cache dir), SKIFF_VM_BACKEND (auto|kvm|tcg|uml), SKIFF_VM_MEM (MiB),
