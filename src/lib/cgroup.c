@@ -267,7 +267,8 @@ static bool mi_hidden(const char *text, size_t index, const char *mnt)
 
 	if (!copy)
 		return false;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+	for (char *line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), i++) {
 		struct mi_line ml;
 		if (i <= index || !mi_split(line, &ml))
 			continue;
