@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Quick start, step 2 (as root on Debian 12): install what the tests need, then run the whole
 # suite, in phases:
-#   1. build with warnings as errors; `make check`: cmocka unit tests, the fuzz corpus replay,
+#   1. build with warnings as errors; clang-format check; `make check`: cmocka unit tests, the fuzz corpus replay,
 #      and the bats integration suite (including containerd and podman as real clients);
 #   2. the libFuzzer targets for a bounded time each (FUZZ_SECONDS, default 15);
 #   3. an ASan+UBSan build: unit tests, replay, and the core integration files under it;
@@ -71,6 +71,7 @@ if ! (build "$src/build-test"); then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+phase "format" make -C "$src/build-test" --no-print-directory -s format-check
 phase "make check" make -C "$src/build-test" --no-print-directory -s check
 
 phase "fuzzers (${FUZZ_SECONDS:-15} s each)" env FUZZ_SECONDS="${FUZZ_SECONDS:-15}" \
