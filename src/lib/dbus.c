@@ -68,7 +68,8 @@ static bool buf_reserve(struct sk_dbus_buf *b, size_t n)
 
 static void buf_put(struct sk_dbus_buf *b, const void *data, size_t n)
 {
-	if (!buf_reserve(b, n))
+	/* n == 0 may come with an empty buffer (p == NULL): memcpy must not see it. */
+	if (n == 0 || !buf_reserve(b, n))
 		return;
 	memcpy(b->p + b->len, data, n);
 	b->len += n;
