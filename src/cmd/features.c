@@ -13,6 +13,8 @@
 #include <yajl/yajl_gen.h>
 #include "caps.h"
 #include "cmd.h"
+#include "../lib/cleanup.h"
+#include "../lib/seccomp.h"
 #include "mntopt.h"
 #include "spec.h"
 
@@ -61,8 +63,27 @@ static void gen_capabilities(struct gen *G)
 
 static void gen_seccomp(struct gen *G)
 {
-	static const char *const flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-					    "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL};
+	static const struct {
+		const char *name;
+		unsigned long bit;
+	} flags[] = {
+	    {"SECCOMP_FILTER_FLAG_TSYNC", 1UL << 0},
+	    {"SECCOMP_FILTER_FLAG_LOG", 1UL << 1},
+	    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", 1UL << 2},
+	    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1UL << 5},
+	};
+	const char *known[ARRAY_SIZE(flags) + 1] = {NULL},
+					      *supported[ARRAY_SIZE(flags) + 1] = {NULL};
+	size_t n_supported = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
+		known[i] = flags[i].name;
+		/* WAIT_KILLABLE_RECV needs a listener: ask the kernel with NEW_LISTENER (1 << 3).
+		 */
+		unsigned long probe = flags[i].bit | (flags[i].bit == 1UL << 5 ? 1UL << 3 : 0);
+		if (sk_seccomp_kernel_has_flags(probe))
+			supported[n_supported++] = flags[i].name;
+	}
 
 	MAP("seccomp");
 	KV_BOOL("enabled", true);
@@ -79,8 +100,8 @@ static void gen_seccomp(struct gen *G)
 		     "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
 		     "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
 		     "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"));
-	kv_strs(G, "knownFlags", flags);
-	kv_strs(G, "supportedFlags", flags);
+	kv_strs(G, "knownFlags", known);
+	kv_strs(G, "supportedFlags", supported);
 	END_MAP;
 }
 

@@ -206,7 +206,7 @@ static const struct {
 };
 
 /* A flag the kernel does not know fails with EINVAL before the (NULL) program is read. */
-static bool kernel_has_flags(unsigned long flags)
+bool sk_seccomp_kernel_has_flags(unsigned long flags)
 {
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, NULL) < 0 && errno != EINVAL;
 }
@@ -386,7 +386,7 @@ static int parse_profile(yajl_val v, struct profile *p, struct sk_err *err)
 		 */
 		p->flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	}
-	if (p->flags && !kernel_has_flags(p->flags))
+	if (p->flags && !sk_seccomp_kernel_has_flags(p->flags))
 		return sk_fail(err, EOPNOTSUPP, JPATH ".flags: flags %#x", p->flags);
 	return 0;
 }

@@ -42,6 +42,8 @@ int sk_seccomp_send_listener(const struct sk_seccomp *s, int notify_fd, const ch
 /* The listener payload for state_json (exposed for tests). */
 int sk_seccomp_listener_payload(const struct sk_seccomp *s, const char *state_json, char **ret,
 				struct sk_err *err);
+/* True when the running kernel accepts these SECCOMP_FILTER_FLAG_* bits. */
+bool sk_seccomp_kernel_has_flags(unsigned long flags);
 void sk_seccomp_free(struct sk_seccomp *s);
 static inline void sk_seccomp_freep(struct sk_seccomp **p)
 {
