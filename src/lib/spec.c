@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * config.json (yajl tree) -> struct sk_spec. Small typed getters read one value each while the
- * JSON path of that value grows and shrinks in struct pctx, so every error names its place
+ * config.json (yajl tree) -> struct sk_spec. Small typed getters read one value each with the
+ * JSON path of that value kept as a chain of stack frames (struct pframe), turned into text only
+ * when an error is reported, so every error names its place
  * ("config.json: .mounts[0].destination: must be an absolute path"). Types, ranges and names
  * are checked here; linux.resources and linux.seccomp are only kept for their own parsers.
  */
@@ -22,11 +23,19 @@
 #include "rlimit.h"
 #include "spec.h"
 
-/* Parse context: the message prefix and the JSON path of the value being read. */
+/* One step of the JSON path: an object key, or an array index when key is NULL. Frames live
+ * on the stack of the getter that pushed them and point up to their parent; the path is only
+ * turned into text when an error is reported, so a config that parses formats nothing. */
+struct pframe {
+	const struct pframe *up;
+	const char *key; /* borrowed: a literal or a key of the yajl tree */
+	size_t index;
+};
+
+/* Parse context: the message prefix and the innermost frame of the value being read. */
 struct pctx {
-	const char *name; /* "config.json" */
-	char *path;	  /* ".linux.devices[3].path"; "" at the document root */
-	size_t len, cap;
+	const char *name;	  /* "config.json" */
+	const struct pframe *top; /* NULL at the document root */
 	struct sk_err *err;
 };
 
@@ -40,10 +49,68 @@ struct name_val {
 	long val;
 };
 
+static void path_enter(struct pctx *c, struct pframe *f, const char *key, size_t index)
+{
+	f->up = c->top;
+	f->key = key;
+	f->index = index;
+	c->top = f;
+}
+
+static void path_leave(struct pctx *c, const struct pframe *f)
+{
+	c->top = f->up;
+}
+
+/* Keys such as annotation names with dots in them are written ["key"], the others .key. */
+static bool key_plain(const char *key)
+{
+	if (*key == '\0')
+		return false;
+	for (const char *s = key; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+/* Writes the path down to f, outermost step first. */
+static void path_render(const struct pframe *f, FILE *out)
+{
+	if (!f)
+		return;
+	path_render(f->up, out);
+	if (!f->key)
+		fprintf(out, "[%zu]", f->index);
+	else if (key_plain(f->key))
+		fprintf(out, ".%s", f->key);
+	else
+		fprintf(out, "[\"%s\"]", f->key);
+}
+
+/* The path as text (".linux.devices[3].path"; "" at the root), or NULL on ENOMEM. */
+static char *path_string(const struct pctx *c)
+{
+	char *s = NULL;
+	size_t n;
+	FILE *out = open_memstream(&s, &n);
+	bool bad;
+
+	if (!out)
+		return NULL;
+	path_render(c->top, out);
+	bad = ferror(out);
+	if (fclose(out) != 0 || bad) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 static int failf(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int failf(struct pctx *c, const char *fmt, ...)
 {
-	_cleanup_free_ char *msg = NULL;
+	_cleanup_free_ char *msg = NULL, *path = NULL;
 	va_list ap;
 	int r;
 
@@ -52,64 +119,47 @@ static int failf(struct pctx *c, const char *fmt, ...)
 	va_end(ap);
 	if (r < 0)
 		return sk_fail(c->err, ENOMEM, "%s", c->name);
-	if (c->len == 0)
+	if (!c->top)
 		return sk_fail(c->err, 0, "%s: %s", c->name, msg);
-	return sk_fail(c->err, 0, "%s: %s: %s", c->name, c->path, msg);
+	path = path_string(c);
+	if (!path)
+		return sk_fail(c->err, ENOMEM, "%s", c->name);
+	return sk_fail(c->err, 0, "%s: %s: %s", c->name, path, msg);
+}
+
+/* failf() for the member key of the current object, which need not be present. */
+static int fail_key(struct pctx *c, const char *key, const char *msg)
+{
+	struct pframe f;
+	int r;
+
+	path_enter(c, &f, key, 0);
+	r = failf(c, "%s", msg);
+	path_leave(c, &f);
+	return r;
 }
 
 /* Prefixes an error set by another module (caps, mntopt) with the name and path. */
 static int wrapf(struct pctx *c)
 {
-	return sk_wrap(c->err, "%s: %s", c->name, c->len ? c->path : ".");
+	_cleanup_free_ char *path = NULL;
+
+	if (!c->top)
+		return sk_wrap(c->err, "%s: .", c->name);
+	path = path_string(c);
+	if (!path)
+		return sk_wrap(c->err, "%s", c->name);
+	return sk_wrap(c->err, "%s: %s", c->name, path);
 }
 
-static ssize_t path_push(struct pctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Appends to the path; returns the previous length for path_pop(), -1 on ENOMEM. */
-static ssize_t path_push(struct pctx *c, const char *fmt, ...)
+/* An allocation for the value at the current path failed. */
+static int fail_oom(struct pctx *c)
 {
-	size_t old = c->len;
-	va_list ap;
-	int n;
+	_cleanup_free_ char *path = path_string(c);
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return sk_fail(c->err, EINVAL, "%s: format path", c->name);
-	if (old + (size_t)n + 1 > c->cap) {
-		size_t cap = c->cap ? c->cap : 64;
-		while (cap < old + (size_t)n + 1)
-			cap *= 2;
-		char *p = realloc(c->path, cap);
-		if (!p)
-			return sk_fail(c->err, ENOMEM, "%s", c->name);
-		c->path = p;
-		c->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(c->path + old, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	c->len = old + (size_t)n;
-	return (ssize_t)old;
-}
-
-static void path_pop(struct pctx *c, ssize_t old)
-{
-	c->len = (size_t)old;
-	c->path[old] = '\0';
-}
-
-/* ".key" for plain keys, ["key"] for keys such as annotation names with dots in them. */
-static ssize_t path_push_key(struct pctx *c, const char *key)
-{
-	bool plain = *key != '\0';
-
-	for (const char *s = key; *s; s++)
-		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9')))
-			plain = false;
-	return plain ? path_push(c, ".%s", key) : path_push(c, "[\"%s\"]", key);
+	if (!path)
+		return sk_fail(c->err, ENOMEM, "%s", c->name);
+	return sk_fail(c->err, ENOMEM, "%s: %s", c->name, path);
 }
 
 /* Looks key up in an object. A null value counts as absent: Go encoders write null for an
@@ -129,31 +179,30 @@ static int with_key(struct pctx *c, yajl_val obj, const char *key, bool required
 		    void *ud)
 {
 	yajl_val v = field(obj, key);
-	ssize_t old;
+	struct pframe f;
 	int r;
 
 	if (!v && !required)
 		return 0;
-	old = path_push_key(c, key);
-	if (old < 0)
-		return -1;
+	path_enter(c, &f, key, 0);
 	r = v ? fn(c, v, ud) : failf(c, "is required");
-	if (r < 0)
-		return -1;
-	path_pop(c, old);
-	return 1;
+	path_leave(c, &f);
+	return r < 0 ? -1 : 1;
 }
 
 /* Runs fn on every element of an array value with "[i]" on the path. */
 static int each_elem(struct pctx *c, yajl_val arr, elem_fn fn, void *ud)
 {
-	for (size_t i = 0; i < arr->u.array.len; i++) {
-		ssize_t old = path_push(c, "[%zu]", i);
-		if (old < 0 || fn(c, arr->u.array.values[i], ud, i) < 0)
-			return -1;
-		path_pop(c, old);
+	struct pframe f;
+	int r = 0;
+
+	path_enter(c, &f, NULL, 0);
+	for (size_t i = 0; r == 0 && i < arr->u.array.len; i++) {
+		f.index = i;
+		r = fn(c, arr->u.array.values[i], ud, i) < 0 ? -1 : 0;
 	}
-	return 0;
+	path_leave(c, &f);
+	return r;
 }
 
 static int expect_object(struct pctx *c, yajl_val v)
@@ -177,7 +226,7 @@ static int v_string(struct pctx *c, yajl_val v, void *ud)
 	free(*ret);
 	*ret = strdup(v->u.string);
 	if (!*ret)
-		return sk_fail(c->err, ENOMEM, "%s: %s", c->name, c->path);
+		return fail_oom(c);
 	return 0;
 }
 
@@ -363,7 +412,7 @@ static int v_array(struct pctx *c, yajl_val v, void *ud)
 	n = v->u.array.len;
 	*a->arr = calloc(n + 1, a->size);
 	if (!*a->arr)
-		return sk_fail(c->err, ENOMEM, "%s: %s", c->name, c->path);
+		return fail_oom(c);
 	if (a->n)
 		*a->n = n;
 	return each_elem(c, v, a->fn, *a->arr);
@@ -408,17 +457,21 @@ static int v_kv(struct pctx *c, yajl_val v, void *ud)
 	n = v->u.object.len;
 	*a->kv = calloc(n + 1, sizeof(struct sk_kv));
 	if (!*a->kv)
-		return sk_fail(c->err, ENOMEM, "%s: %s", c->name, c->path);
+		return fail_oom(c);
 	*a->n = n;
 	for (size_t i = 0; i < n; i++) {
 		struct sk_kv *kv = &(*a->kv)[i];
-		ssize_t old = path_push_key(c, v->u.object.keys[i]);
-		if (old < 0 || v_string(c, v->u.object.values[i], &kv->value) < 0)
+		struct pframe f;
+		int r;
+
+		path_enter(c, &f, v->u.object.keys[i], 0);
+		r = v_string(c, v->u.object.values[i], &kv->value);
+		path_leave(c, &f);
+		if (r < 0)
 			return -1;
-		path_pop(c, old);
 		kv->key = strdup(v->u.object.keys[i]);
 		if (!kv->key)
-			return sk_fail(c->err, ENOMEM, "%s: %s", c->name, c->path);
+			return fail_oom(c);
 	}
 	return 0;
 }
@@ -679,17 +732,14 @@ static int process_extras(struct pctx *c, yajl_val v, struct sk_process *p)
 static int v_process(struct pctx *c, yajl_val v, void *ud)
 {
 	struct sk_process *p = ud;
-	ssize_t old;
 
 	if (expect_object(c, v) < 0 || get_bool(c, v, "terminal", &p->terminal) < 0 ||
 	    with_key(c, v, "consoleSize", false, v_console_size, p) < 0 ||
 	    with_key(c, v, "user", false, v_user, &p->user) < 0)
 		return -1;
 	/* args is required on Linux; a missing one gets the same message as an empty one. */
-	if (!field(v, "args")) {
-		old = path_push(c, ".args");
-		return old < 0 ? -1 : failf(c, "must be a non-empty array of strings");
-	}
+	if (!field(v, "args"))
+		return fail_key(c, "args", "must be a non-empty array of strings");
 	if (with_key(c, v, "args", true, v_args, p) < 0 ||
 	    get_strv(c, v, "env", &p->env, &p->n_env) < 0 ||
 	    get_abspath(c, v, "cwd", true, &p->cwd) < 0)
@@ -703,7 +753,7 @@ static int v_process_alloc(struct pctx *c, yajl_val v, void *ud)
 
 	*ret = calloc(1, sizeof(**ret));
 	if (!*ret)
-		return sk_fail(c->err, ENOMEM, "%s: %s", c->name, c->path);
+		return fail_oom(c);
 	return v_process(c, v, *ret);
 }
 
@@ -716,10 +766,8 @@ static int v_root(struct pctx *c, yajl_val v, void *ud)
 	if (expect_object(c, v) < 0 || get_string(c, v, "path", true, &root->path) < 0 ||
 	    get_bool(c, v, "readonly", &root->readonly) < 0)
 		return -1;
-	if (root->path[0] == '\0') {
-		ssize_t old = path_push(c, ".path");
-		return old < 0 ? -1 : failf(c, "must not be empty");
-	}
+	if (root->path[0] == '\0')
+		return fail_key(c, "path", "must not be empty");
 	return 0;
 }
 
@@ -736,7 +784,8 @@ static int v_mount_options(struct pctx *c, yajl_val v, void *ud)
 static int e_mount(struct pctx *c, yajl_val v, void *arr, size_t i)
 {
 	struct sk_mount *m = &((struct sk_mount *)arr)[i];
-	ssize_t old;
+	struct pframe f;
+	int r;
 
 	if (expect_object(c, v) < 0 ||
 	    get_abspath(c, v, "destination", true, &m->destination) < 0 ||
@@ -746,13 +795,10 @@ static int e_mount(struct pctx *c, yajl_val v, void *arr, size_t i)
 	    get_id_maps(c, v, "uidMappings", &m->uid_mappings, &m->n_uid_mappings) < 0 ||
 	    get_id_maps(c, v, "gidMappings", &m->gid_mappings, &m->n_gid_mappings) < 0)
 		return -1;
-	old = path_push(c, ".options");
-	if (old < 0)
-		return -1;
-	if (sk_mount_options_parse(m, c->err) < 0)
-		return wrapf(c);
-	path_pop(c, old);
-	return 0;
+	path_enter(c, &f, "options", 0);
+	r = sk_mount_options_parse(m, c->err) < 0 ? wrapf(c) : 0;
+	path_leave(c, &f);
+	return r;
 }
 
 static int e_hook(struct pctx *c, yajl_val v, void *arr, size_t i)
@@ -824,10 +870,8 @@ static int e_namespace(struct pctx *c, yajl_val v, void *ud, size_t i)
 	/* An empty path means "create a new one", as runc reads it. */
 	if (!path || path[0] == '\0')
 		return 0;
-	if (path[0] != '/') {
-		ssize_t old = path_push(c, ".path");
-		return old < 0 ? -1 : failf(c, "must be an absolute path");
-	}
+	if (path[0] != '/')
+		return fail_key(c, "path", "must be an absolute path");
 	ns.l->ns[ns.type].path = TAKE_PTR(path);
 	return 0;
 }
@@ -929,24 +973,23 @@ static int v_time_offset(struct pctx *c, yajl_val v, void *ud)
 static int v_time_offsets(struct pctx *c, yajl_val v, void *ud)
 {
 	struct sk_linux *l = ud;
+	struct pframe f;
+	int r = 0;
 
 	if (expect_object(c, v) < 0)
 		return -1;
-	for (size_t i = 0; i < v->u.object.len; i++) {
+	path_enter(c, &f, NULL, 0);
+	for (size_t i = 0; r == 0 && i < v->u.object.len; i++) {
 		const char *k = v->u.object.keys[i];
 		struct sk_time_offset *t = strcmp(k, "boottime") == 0	 ? &l->time_boottime
 					   : strcmp(k, "monotonic") == 0 ? &l->time_monotonic
 									 : NULL;
-		ssize_t old = path_push_key(c, k);
-		if (old < 0)
-			return -1;
-		if (!t)
-			return failf(c, "unknown clock \"%s\"", k);
-		if (v_time_offset(c, v->u.object.values[i], t) < 0)
-			return -1;
-		path_pop(c, old);
+		f.key = k;
+		r = t ? v_time_offset(c, v->u.object.values[i], t)
+		      : failf(c, "unknown clock \"%s\"", k);
 	}
-	return 0;
+	path_leave(c, &f);
+	return r < 0 ? -1 : 0;
 }
 
 static int v_node(struct pctx *c, yajl_val v, void *ud)
@@ -1058,7 +1101,6 @@ int sk_spec_parse(const char *json, size_t len, const char *name, struct sk_spec
 	}
 	spec->tree = tree;
 	r = v_spec(&c, tree, spec);
-	free(c.path);
 	if (r < 0)
 		return -1;
 	*ret = TAKE_PTR(spec);
@@ -1092,7 +1134,6 @@ int sk_process_parse(const char *json, size_t len, const char *name, struct sk_p
 		return sk_fail(err, ENOMEM, "%s", name);
 	}
 	r = YAJL_IS_OBJECT(tree) ? v_process(&c, tree, p) : failf(&c, "must be a JSON object");
-	free(c.path);
 	yajl_tree_free(tree);
 	if (r < 0)
 		return -1;
