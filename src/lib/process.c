@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <linux/keyctl.h>
@@ -95,11 +96,12 @@ static int setup_attributes(struct sk_proc *s, struct sk_err *err)
 }
 
 /* The working directory must exist (created as root if missing, as runc does) and be inside
- * the container: a cwd reached through a leaked fd shows up as "(unreachable)" in getcwd
- * (CVE-2024-21626). */
+ * the container: a cwd reached through a leaked fd shows up as "(unreachable)/..." from the
+ * getcwd syscall (CVE-2024-21626). The buffer must hold the whole path: a short one gives
+ * ERANGE for exactly the long host paths the check is for. */
 static int setup_cwd(const char *cwd, struct sk_err *err)
 {
-	char buf[16];
+	_cleanup_free_ char *buf = NULL;
 
 	if (chdir(cwd) < 0) {
 		if (errno != ENOENT)
@@ -112,9 +114,13 @@ static int setup_cwd(const char *cwd, struct sk_err *err)
 			return dir < 0 ? sk_wrap(err, "create cwd")
 				       : sk_fail(err, errno, "chdir %s", cwd);
 	}
-	if (!getcwd(buf, sizeof(buf)) && errno != ERANGE)
+	buf = malloc(PATH_MAX);
+	if (!buf)
+		return sk_fail(err, ENOMEM, "cwd %s", cwd);
+	/* The raw syscall: glibc's getcwd would fall back to walking ".." on ENAMETOOLONG. */
+	if (syscall(SYS_getcwd, buf, PATH_MAX) < 0)
 		return sk_fail(err, errno, "cwd %s is not inside the container", cwd);
-	if (getcwd(buf, sizeof(buf)) && buf[0] != '/')
+	if (buf[0] != '/')
 		return sk_fail(err, EPERM, "cwd %s is not inside the container", cwd);
 	return 0;
 }
