@@ -417,14 +417,33 @@ int sk_container_start(const struct sk_global *g, const char *id, struct sk_err 
 	return start_locked(g, dirfd, st, err);
 }
 
+/* `state` takes no lock, as `list` does (state.json is replaced atomically): hooks commonly
+ * ask for the state while create or start holds the lock to run them, which would deadlock. */
 int sk_container_state(const struct sk_global *g, const char *id, char **ret_json,
 		       struct sk_err *err)
 {
+	_cleanup_free_ char *path = NULL;
 	_cleanup_close_ int dirfd = -1;
 	_cleanup_(sk_state_freep) struct sk_state *st = NULL;
 
-	if (open_container(g, id, &dirfd, &st, err) < 0)
+	if (sk_id_validate(id, err) < 0)
 		return -1;
+	path = sk_path_join(g->root, id);
+	if (!path)
+		return sk_fail(err, ENOMEM, "container \"%s\"", id);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0 && errno != ENOENT)
+		return sk_fail(err, errno, "open state directory %s", path);
+	if (dirfd < 0 || sk_state_read(dirfd, &st, err) < 0) {
+		/* Gone, or a create that has not written its state yet. */
+		if (dirfd < 0 || err->errnum == ENOENT) {
+			sk_err_clear(err);
+			sk_fail(err, 0, "container \"%s\" does not exist", id);
+			err->errnum = ENOENT;
+			return -1;
+		}
+		return sk_wrap(err, "container \"%s\"", id);
+	}
 	return sk_state_cli_json(st, sk_state_status(st), ret_json, err);
 }
 

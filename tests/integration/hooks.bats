@@ -252,6 +252,26 @@ failing_create_hook() {
 	assert_no_leftovers "$ID"
 }
 
+@test "a hook may ask the runtime for the state while create and start run it" {
+	# Hooks often call `<runtime> state`; the command running the hook must not lock it out.
+	cat >"$TEST_DIR/state-hook.sh" <<-EOF
+		#!/bin/sh
+		"$RUNTIME" --root "$ROOT" state "$ID" >"$TEST_DIR/state-\$1.out" 2>&1
+		printf '\nrc=%s\n' "\$?" >>"$TEST_DIR/state-\$1.out"
+	EOF
+	chmod 755 "$TEST_DIR/state-hook.sh"
+	update_config '.hooks.createRuntime = [{"path": $p, "args": ["h", "createRuntime"], "timeout": 5}]
+		| .hooks.poststart = [{"path": $p, "args": ["h", "poststart"], "timeout": 5}]' \
+		--arg p "$TEST_DIR/state-hook.sh"
+	run_d "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	cat "$TEST_DIR"/state-*.out
+	# runc has no state yet during createRuntime ("does not exist"); it must not hang.
+	grep -q '^rc=[01]$' "$TEST_DIR/state-createRuntime.out"
+	grep -q '^rc=0$' "$TEST_DIR/state-poststart.out"
+	grep -q "\"id\": \"$ID\"" "$TEST_DIR/state-poststart.out"
+}
+
 @test "a hanging hook is killed at its timeout" {
 	local tag="30.$RANDOM"
 	update_config '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", $t], "timeout": 1}]' \
