@@ -166,10 +166,13 @@ static int fail_oom(struct pctx *c)
  * empty slice or pointer, and runc treats it as not given. */
 static yajl_val field(yajl_val obj, const char *key)
 {
-	for (size_t i = 0; i < obj->u.object.len; i++)
-		if (strcmp(obj->u.object.keys[i], key) == 0)
-			return YAJL_IS_NULL(obj->u.object.values[i]) ? NULL
-								     : obj->u.object.values[i];
+	for (size_t i = 0; i < obj->u.object.len; i++) {
+		const char *k = obj->u.object.keys[i];
+		/* The first byte rules out most keys without a call. */
+		if (k[0] != key[0] || strcmp(k, key) != 0)
+			continue;
+		return YAJL_IS_NULL(obj->u.object.values[i]) ? NULL : obj->u.object.values[i];
+	}
 	return NULL;
 }
 
@@ -217,16 +220,15 @@ static int expect_array(struct pctx *c, yajl_val v)
 
 /* ---- scalar values ---- */
 
+/* Strings are not copied: they point into the yajl tree, which lives as long as the spec (or
+ * the process of sk_process_parse). */
 static int v_string(struct pctx *c, yajl_val v, void *ud)
 {
 	char **ret = ud;
 
 	if (!YAJL_IS_STRING(v))
 		return failf(c, "must be a string");
-	free(*ret);
-	*ret = strdup(v->u.string);
-	if (!*ret)
-		return fail_oom(c);
+	*ret = v->u.string;
 	return 0;
 }
 
@@ -469,9 +471,7 @@ static int v_kv(struct pctx *c, yajl_val v, void *ud)
 		path_leave(c, &f);
 		if (r < 0)
 			return -1;
-		kv->key = strdup(v->u.object.keys[i]);
-		if (!kv->key)
-			return fail_oom(c);
+		kv->key = (char *)v->u.object.keys[i];
 	}
 	return 0;
 }
@@ -861,7 +861,7 @@ static int v_ns_type(struct pctx *c, yajl_val v, void *ud)
 static int e_namespace(struct pctx *c, yajl_val v, void *ud, size_t i)
 {
 	struct ns_arg ns = {.l = ud};
-	_cleanup_free_ char *path = NULL;
+	char *path = NULL;
 
 	(void)i;
 	if (expect_object(c, v) < 0 || with_key(c, v, "type", true, v_ns_type, &ns) < 0 ||
@@ -872,7 +872,7 @@ static int e_namespace(struct pctx *c, yajl_val v, void *ud, size_t i)
 		return 0;
 	if (path[0] != '/')
 		return fail_key(c, "path", "must be an absolute path");
-	ns.l->ns[ns.type].path = TAKE_PTR(path);
+	ns.l->ns[ns.type].path = path;
 	return 0;
 }
 
@@ -942,7 +942,7 @@ static const struct name_val personality_domains[] = {
 static int v_personality(struct pctx *c, yajl_val v, void *ud)
 {
 	struct sk_linux *l = ud;
-	_cleanup_strv_ char **flags = NULL;
+	_cleanup_free_ char **flags = NULL;
 	long domain;
 
 	/* flags: no values are defined by the spec yet; checked for type only. */
@@ -1133,8 +1133,8 @@ int sk_process_parse(const char *json, size_t len, const char *name, struct sk_p
 		yajl_tree_free(tree);
 		return sk_fail(err, ENOMEM, "%s", name);
 	}
+	p->tree = tree;
 	r = YAJL_IS_OBJECT(tree) ? v_process(&c, tree, p) : failf(&c, "must be a JSON object");
-	yajl_tree_free(tree);
 	if (r < 0)
 		return -1;
 	*ret = TAKE_PTR(p);
@@ -1143,21 +1143,10 @@ int sk_process_parse(const char *json, size_t len, const char *name, struct sk_p
 
 /* ---- freeing ---- */
 
-static void kv_free(struct sk_kv *kv, size_t n)
-{
-	for (size_t i = 0; kv && i < n; i++) {
-		free(kv[i].key);
-		free(kv[i].value);
-	}
-	free(kv);
-}
-
+/* Only the arrays are the spec's: the strings in them belong to the yajl tree. */
 static void mount_free(struct sk_mount *m)
 {
-	free(m->destination);
-	free(m->type);
-	free(m->source);
-	strv_free(m->options);
+	free(m->options);
 	free(m->data);
 	free(m->uid_mappings);
 	free(m->gid_mappings);
@@ -1167,9 +1156,8 @@ static void hooks_free(struct sk_hook_list *lists)
 {
 	for (int k = 0; k < SK_HOOK_MAX; k++) {
 		for (size_t i = 0; lists[k].hooks && i < lists[k].n; i++) {
-			free(lists[k].hooks[i].path);
-			strv_free(lists[k].hooks[i].args);
-			strv_free(lists[k].hooks[i].env);
+			free(lists[k].hooks[i].args);
+			free(lists[k].hooks[i].env);
 		}
 		free(lists[k].hooks);
 	}
@@ -1177,18 +1165,12 @@ static void hooks_free(struct sk_hook_list *lists)
 
 static void linux_free(struct sk_linux *l)
 {
-	for (int t = 0; t < SK_NS_MAX; t++)
-		free(l->ns[t].path);
 	free(l->uid_mappings);
 	free(l->gid_mappings);
-	for (size_t i = 0; l->devices && i < l->n_devices; i++)
-		free(l->devices[i].path);
 	free(l->devices);
-	kv_free(l->sysctl, l->n_sysctl);
-	free(l->cgroups_path);
-	strv_free(l->masked_paths);
-	strv_free(l->readonly_paths);
-	free(l->mount_label);
+	free(l->sysctl);
+	free(l->masked_paths);
+	free(l->readonly_paths);
 }
 
 void sk_process_free(struct sk_process *p)
@@ -1197,12 +1179,10 @@ void sk_process_free(struct sk_process *p)
 		return;
 	free(p->user.additional_gids);
 	free(p->user.username);
-	strv_free(p->args);
-	strv_free(p->env);
-	free(p->cwd);
+	free(p->args);
+	free(p->env);
 	free(p->rlimits);
-	free(p->apparmor_profile);
-	free(p->selinux_label);
+	yajl_tree_free(p->tree);
 	free(p);
 }
 
@@ -1210,16 +1190,12 @@ void sk_spec_free(struct sk_spec *spec)
 {
 	if (!spec)
 		return;
-	free(spec->oci_version);
 	sk_process_free(spec->process);
-	free(spec->root.path);
-	free(spec->hostname);
-	free(spec->domainname);
 	for (size_t i = 0; spec->mounts && i < spec->n_mounts; i++)
 		mount_free(&spec->mounts[i]);
 	free(spec->mounts);
 	hooks_free(spec->hooks);
-	kv_free(spec->annotations, spec->n_annotations);
+	free(spec->annotations);
 	linux_free(&spec->linux_);
 	yajl_tree_free(spec->tree);
 	free(spec);

@@ -3,7 +3,9 @@
  * config.json (OCI runtime-spec 1.2, Linux) as typed C structs. spec.c parses the yajl tree
  * into these and validates types and values, naming the JSON path of every error. Sections
  * owned by other modules (linux.resources, linux.seccomp) are kept as yajl nodes and parsed
- * there. Strings are owned by the struct; arrays of strings are NULL-terminated.
+ * there. Arrays are owned by the struct and arrays of strings are NULL-terminated; the strings
+ * point into the yajl tree (sk_spec.tree, sk_process.tree) and live as long as it: never free
+ * or realloc one, and copy a string that must outlive the spec.
  */
 #pragma once
 #include <stdbool.h>
@@ -39,7 +41,7 @@ struct sk_user {
 	mode_t umask;
 	gid_t *additional_gids;
 	size_t n_additional_gids;
-	char *username; /* exec --user NAME; resolved from the container's /etc/passwd */
+	char *username; /* exec --user NAME, from the container's /etc/passwd; malloc'd when set */
 };
 
 /* Capability sets as bitmasks of CAP_* numbers (bit n = capability n). */
@@ -76,6 +78,7 @@ struct sk_process {
 	uint64_t sched_flags;
 	uint64_t sched_runtime, sched_deadline, sched_period;
 	yajl_val seccomp_override; /* unused by config.json; exec --process may not carry one */
+	yajl_val tree; /* sk_process_parse: the document the strings point into; NULL in a spec */
 };
 
 struct sk_root {

@@ -573,6 +573,23 @@ static const struct err_case err_cases[] = {
     {LINUX("'intelRdt':[]"), "config.json: .linux.intelRdt: must be an object"},
     {LINUX("'resources':'x'"), "config.json: .linux.resources: must be an object"},
     {LINUX("'seccomp':1"), "config.json: .linux.seccomp: must be an object"},
+    /* the path is right after siblings and nested arrays were read without error */
+    {BASE ",'process':{'args':['sh'],'cwd':'/','capabilities':{'bounding':['CAP_KILL']},"
+	  "'rlimits':[{'type':'RLIMIT_CORE','soft':0,'hard':0}]},"
+	  "'mounts':[{'destination':'/a','options':['ro']},{'destination':'/b'}],"
+	  "'hooks':{'prestart':[{'path':'/h','args':['h']},{'path':'/h','args':[7]}]}",
+     "config.json: .hooks.prestart[1].args[0]: must be a string"},
+    {BASE ",'annotations':{'a.b':'x'},'linux':{'devices':[{'type':'p','path':'/dev/a'},"
+	  "{'type':'p','path':'/dev/b'},{'type':'p','path':'b'}]}",
+     "config.json: .linux.devices[2].path: must be an absolute path"},
+    {LINUX("'namespaces':[{'type':'pid'}],'sysctl':{'a.b':'1'},'maskedPaths':['/a'],"
+	   "'timeOffsets':{'boottime':{'secs':1}},'mountLabel':0"),
+     "config.json: .linux.mountLabel: must be a string"},
+    {BASE ",'annotations':{'':1}", "config.json: .annotations[\"\"]: must be a string"},
+    {LINUX("'sysctl':{'kernel_shm9':1}"),
+     "config.json: .linux.sysctl.kernel_shm9: must be a string"},
+    {LINUX("'sysctl':{'a-b':'1','c d':2}"),
+     "config.json: .linux.sysctl[\"c d\"]: must be a string"},
 };
 
 static void test_process_parse(void **state)
@@ -619,6 +636,52 @@ static void test_process_errors(void **state)
 		    "process.json: .user.gid: " U32_RANGE);
 	process_err("{'args':['a'],'cwd':'/','rlimits':[{'type':'RLIMIT_X','soft':1,'hard':1}]}",
 		    "process.json: .rlimits[0].type: unknown rlimit \"RLIMIT_X\"");
+}
+
+/* Strings point into the parsed tree, not into the caller's buffer, and live until the free. */
+static void test_strings_outlive_input(void **state)
+{
+	(void)state;
+	static const char outlive_doc[] =
+	    BASE ",'process':{'args':['sh'],'cwd':'/','env':['A=1']},'hostname':'h',"
+		 "'annotations':{'k.x':'v'},"
+		 "'mounts':[{'destination':'/m','type':'tmpfs','options':['ro','size=1k']}],"
+		 "'linux':{'namespaces':[{'type':'network','path':'/proc/1/ns/net'}],"
+		 "'maskedPaths':['/proc/kcore']}";
+	_cleanup_free_ char *doc = dq(outlive_doc);
+	char *pj = dq("{'args':['ls'],'cwd':'/w','apparmorProfile':'a'}");
+	size_t len = strlen(doc);
+	char *json = malloc(len + 3);
+	struct sk_err err = {0};
+	_cleanup_(sk_spec_freep) struct sk_spec *s = NULL;
+	_cleanup_(sk_process_freep) struct sk_process *p = NULL;
+
+	/* Not NUL-terminated: the length bounds the document (the "}}}" would be an error). */
+	assert_non_null(json);
+	memcpy(json, doc, len);
+	memcpy(json + len, "}}}", 3);
+	if (sk_spec_parse(json, len, "config.json", &s, &err) < 0 ||
+	    sk_process_parse(pj, strlen(pj), "process.json", &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_null(err.msg);
+	memset(json, 'x', len + 3);
+	memset(pj, 'x', strlen(pj));
+	free(json);
+	free(pj);
+	assert_string_equal(s->process->args[0], "sh");
+	assert_string_equal(s->process->env[0], "A=1");
+	assert_string_equal(s->hostname, "h");
+	assert_string_equal(s->annotations[0].key, "k.x");
+	assert_string_equal(s->annotations[0].value, "v");
+	assert_string_equal(s->mounts[0].destination, "/m");
+	assert_string_equal(s->mounts[0].options[1], "size=1k");
+	assert_null(s->mounts[0].options[2]);
+	assert_string_equal(s->mounts[0].data, "size=1k");
+	assert_string_equal(s->linux_.ns[SK_NS_NETWORK].path, "/proc/1/ns/net");
+	assert_string_equal(s->linux_.masked_paths[0], "/proc/kcore");
+	assert_string_equal(p->args[0], "ls");
+	assert_string_equal(p->cwd, "/w");
+	assert_string_equal(p->apparmor_profile, "a");
 }
 
 static void test_names(void **state)
@@ -828,7 +891,7 @@ static void test_rlimits_apply(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[8 + sizeof(err_cases) / sizeof(err_cases[0]) + 4];
+	struct CMUnitTest tests[9 + sizeof(err_cases) / sizeof(err_cases[0]) + 4];
 	size_t n = 0;
 
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_full);
@@ -839,6 +902,7 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_process_parse);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_process_errors);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_names);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_strings_outlive_input);
 	for (size_t i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
 		tests[n] =
 		    (struct CMUnitTest)cmocka_unit_test_prestate(test_error, (void *)&err_cases[i]);
