@@ -223,10 +223,15 @@ static int create_steps(const struct sk_global *g, const struct sk_create_opts *
 	return 0;
 }
 
-/* fds 3 .. 3+n-1 go to the container: a slot the caller left closed gets /dev/null, so that
- * none of our own fds can land there and be passed on. */
-static int reserve_passed_fds(int n, struct sk_err *err)
+/* fds 3 .. 3+n-1 go to the container (--preserve-fds, then LISTEN_FDS as spawn.c counts
+ * them): a slot the caller left closed gets /dev/null, so that none of our own fds (the state
+ * dir with its lock, the cgroup dir) can land there and be passed on. */
+static int reserve_passed_fds(int preserve_fds, struct sk_err *err)
 {
+	const char *v = getenv("LISTEN_FDS");
+	int listen = v ? atoi(v) : 0;
+	int n = preserve_fds + (listen > 0 && listen < 1024 ? listen : 0);
+
 	for (int fd = 3; fd < 3 + n; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;

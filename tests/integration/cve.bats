@@ -158,6 +158,26 @@ fds_of() {
 	[[ "$(kv fd.3)" == */config.json ]]
 }
 
+@test "CVE-2024-21626: LISTEN_FDS slots the caller left empty get none of the runtime's fds" {
+	set_args /probe fds
+	# fds 3 and 4 are closed: whatever the runtime opens must not land there and be passed on.
+	LISTEN_FDS=2 create_ctr "$ID" 4>&-
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	run -0 runtime start "$ID"
+	wait_status "$ID" stopped
+	run ctr_output "$ID"
+	echo "$output"
+	local line bad=""
+	for line in "${lines[@]}"; do
+		case "$line" in
+		fd.[012]=*) ;;
+		fd.*=/dev/null) ;;
+		fd.*) bad="$bad $line" ;;
+		esac
+	done
+	[ -z "$bad" ] || { echo "passed on:$bad"; false; }
+}
+
 @test "CVE-2024-21626: the created container's process holds no host directory and only close-on-exec fds" {
 	set_args /probe fds
 	create_ctr "$ID" 5</
