@@ -534,6 +534,17 @@ int sk_container_delete(const struct sk_global *g, const char *id, bool force, s
 	return delete_locked(g, dirfd, st, force, err);
 }
 
+/* A run that fails after create removes the container and the pid file create wrote. */
+static void run_undo(const struct sk_global *g, const struct sk_create_opts *o)
+{
+	struct sk_err ignored = {0};
+
+	sk_container_delete(g, o->id, true, &ignored);
+	sk_err_clear(&ignored);
+	if (o->pid_file && unlink(o->pid_file) < 0 && errno != ENOENT)
+		sk_warn(&g->log, "cleanup: remove pid file %s: %s", o->pid_file, strerror(errno));
+}
+
 int sk_container_run(const struct sk_global *g, const struct sk_create_opts *o, bool detach,
 		     bool keep, int *ret_status, struct sk_err *err)
 {
@@ -549,9 +560,7 @@ int sk_container_run(const struct sk_global *g, const struct sk_create_opts *o, 
 			return -1;
 		if (sk_container_start(g, o->id, err) == 0)
 			return 0;
-		struct sk_err ignored = {0};
-		sk_container_delete(g, o->id, true, &ignored);
-		sk_err_clear(&ignored);
+		run_undo(g, o);
 		return -1;
 	}
 	fo.foreground = true;
@@ -561,9 +570,7 @@ int sk_container_run(const struct sk_global *g, const struct sk_create_opts *o, 
 		goto out;
 	if (sk_container_start(g, o->id, err) < 0 ||
 	    sk_fg_wait(&fg, pid, pty, ret_status, err) < 0) {
-		struct sk_err ignored = {0};
-		sk_container_delete(g, o->id, true, &ignored);
-		sk_err_clear(&ignored);
+		run_undo(g, o);
 		goto out;
 	}
 	ret = 0;

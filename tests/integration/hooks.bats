@@ -223,6 +223,20 @@ failing_create_hook() {
 	assert_no_leftovers "$ID"
 }
 
+@test "run -d with a failing startContainer hook leaves no container and no pid file" {
+	add_hook startContainer fail
+	run_d --pid-file "$TEST_DIR/pid" "$ID"
+	if is_skiff; then
+		[ "$status" -ne 0 ]
+		assert_error startContainer
+	fi
+	if [ "$status" -ne 0 ]; then
+		# A failed run owns nothing afterwards: no state, no process, no pid file.
+		assert_no_leftovers "$ID"
+		[ ! -e "$TEST_DIR/pid" ]
+	fi
+}
+
 @test "a failing poststart hook is only a warning" {
 	add_hook poststart fail
 	create_ctr "$ID"
