@@ -50,7 +50,7 @@ static int parse_duration(const char *s, long *ret_ms, struct sk_err *err)
 		total += v * units[best].ms;
 		p += best_len;
 	}
-	if (total > 1e12)
+	if (!(total <= 1e12)) /* also NaN ("nans"), which strtod accepts */
 		goto bad;
 	*ret_ms = total < 1 ? 1 : (long)total;
 	return 0;

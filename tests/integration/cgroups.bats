@@ -340,6 +340,9 @@ start_dumper() {
 	done
 	run ! runtime events --interval bogus "$ID"
 	assert_error "interval"
+	# strtod reads "nan": not a duration either (it used to become a negative interval).
+	run ! timeout 5 "$RUNTIME" --root "$ROOT" events --interval nans "$ID"
+	assert_error "interval"
 }
 
 @test "events: an oom event when the container exceeds its memory limit" {
