@@ -595,7 +595,11 @@ _Noreturn static void exec_child(struct exec_ctx *x)
 
 	/* Not dumpable until execve: the container cannot ptrace us or open our /proc files
 	 * (CVE-2019-5736); our copy of the state dir fd would hold the lock (shared). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		sk_fail(&err, errno, "prctl PR_SET_DUMPABLE");
+		sk_sync_send_error(x->child_sock, &err);
+		_exit(1);
+	}
 	close(x->dirfd);
 	close(x->sock);
 	sigemptyset(&none);
