@@ -349,6 +349,8 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 fail:
 	close(sv[0]);
 	kill_and_reap(stage_pid, sp->st->pid);
+	/* Reaped: the pid may be reused at once, so the caller must not signal it again. */
+	sp->st->pid = 0;
 	if (sp->pty_master >= 0)
 		closep(&sp->pty_master), sp->pty_master = -1;
 	return -1;
