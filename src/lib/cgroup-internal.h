@@ -70,6 +70,10 @@ int cg_create_env(const struct cg_env *env, enum sk_cgroup_manager mgr, const ch
 
 /* Hierarchy lookup: the one holding controller ("" or NULL: the cgroup2 one). */
 struct cg_hier *cg_find(const struct sk_cgroup *cg, const char *controller);
+/* The part of res the v2 tree gets: all of it, except on hybrid hosts, where v1 holds the
+ * limits and v2 gets only the unified keys and what v1 lacks (filled into *sub). */
+const struct cg_res *cg_res_for_v2(const struct sk_cgroup *cg, const struct cg_res *res,
+				   struct cg_res *sub);
 
 /* cgroupfs file access; errors name the full file path and the value. */
 int cg_write(const struct sk_cgroup *cg, const char *dir, const char *file, const char *value,

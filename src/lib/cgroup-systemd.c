@@ -547,23 +547,14 @@ static int hier_mkdir_p(const struct sk_cgroup *cg, struct cg_hier *h, struct sk
 static int apply_res(struct sk_cgroup *cg, const struct cg_res *res, struct sk_err *err)
 {
 	struct cg_hier *v2 = cg_find(cg, NULL);
-	struct cg_res sub = {0};
+	struct cg_res sub;
 	const char *needed[16];
 
 	if (cg->mode != SK_CGROUP_UNIFIED && cg_v1_apply(cg, res, false, err) < 0)
 		return -1;
 	if (!v2)
 		return 0;
-	if (cg->mode == SK_CGROUP_HYBRID) {
-		/* v1 holds the limits; v2 gets only unified keys and what v1 lacks */
-		sub.unified = res->unified;
-		sub.n_unified = res->n_unified;
-		if (!cg_find(cg, "hugetlb")) {
-			sub.huge = res->huge;
-			sub.n_huge = res->n_huge;
-		}
-		res = &sub;
-	}
+	res = cg_res_for_v2(cg, res, &sub);
 	/* Delegate=yes enabled systemd's controllers; others (hugetlb, rdma) need enabling */
 	cg_v2_needed(res, needed, ARRAY_SIZE(needed));
 	if (cg_v2_enable_controllers(cg, v2, false, needed, err) < 0)

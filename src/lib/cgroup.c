@@ -718,6 +718,22 @@ static int create_inner(const char *id, const char *cgroups_path, char **ret, st
 	return *ret ? 0 : sk_fail(err, ENOMEM, "cgroup path");
 }
 
+const struct cg_res *cg_res_for_v2(const struct sk_cgroup *cg, const struct cg_res *res,
+				   struct cg_res *sub)
+{
+	if (cg->mode != SK_CGROUP_HYBRID)
+		return res;
+	/* hybrid: v1 holds the limits; v2 gets only unified keys and what v1 lacks */
+	memset(sub, 0, sizeof(*sub));
+	sub->unified = res->unified;
+	sub->n_unified = res->n_unified;
+	if (!cg_find(cg, "hugetlb")) {
+		sub->huge = res->huge;
+		sub->n_huge = res->n_huge;
+	}
+	return sub;
+}
+
 static int create_apply(struct sk_cgroup *cg, const struct cg_env *env, const struct cg_res *res,
 			struct sk_err *err)
 {
@@ -729,17 +745,8 @@ static int create_apply(struct sk_cgroup *cg, const struct cg_env *env, const st
 		if (hier_mkdir(cg, env, &cg->h[i], err) < 0)
 			return -1;
 	if (v2) {
-		struct cg_res sub = {0};
-		/* hybrid: v1 holds the limits; v2 gets only unified keys and what v1 lacks */
-		if (cg->mode == SK_CGROUP_HYBRID) {
-			sub.unified = res->unified;
-			sub.n_unified = res->n_unified;
-			if (!cg_find(cg, "hugetlb")) {
-				sub.huge = res->huge;
-				sub.n_huge = res->n_huge;
-			}
-			res_v2 = &sub;
-		}
+		struct cg_res sub;
+		res_v2 = cg_res_for_v2(cg, res, &sub);
 		cg_v2_needed(res_v2, needed, ARRAY_SIZE(needed));
 		/* unified: enable everything available so later updates work; hybrid: only
 		 * what this container asks for, the host's v2 tree is not ours to reshape. */
