@@ -261,8 +261,15 @@ start_dumper() {
 	run -0 runtime resume "$ID"
 	[ "$(state_field "$ID" status)" = running ]
 	host_is freezer freezer.state THAWED
-	sleep 0.3
-	[ "$(cat "$ROOTFS/tmp/count")" -gt "$b" ]
+	# Progress again. Poll rather than sleep a fixed time (a loaded host), and read an empty
+	# count (frozen between the shell's truncate and its write) as 0.
+	local c=0
+	for _ in $(seq 100); do
+		c="$(cat "$ROOTFS/tmp/count")"
+		[ "${c:-0}" -gt "${b:-0}" ] && break
+		sleep 0.05
+	done
+	[ "${c:-0}" -gt "${b:-0}" ] || { echo "no progress after resume: $b -> $c" >&2; false; }
 }
 
 @test "delete -f of a paused container cleans up" {
