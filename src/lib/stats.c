@@ -548,7 +548,7 @@ int sk_stats_event(const char *id, struct sk_cgroup *cg, char **ret, struct sk_e
 /* ---- OOM ---- */
 
 /* The OOM count of memory.events (v2: the larger of oom and oom_kill) or memory.oom_control
- * (v1: oom_kill, plus one while under_oom); false when the cgroup is gone. */
+ * (v1: oom_kill, plus one while under_oom); false when the cgroup is gone (v1 uses only that). */
 static bool read_ooms(const char *path, bool v1, uint64_t *ret)
 {
 	_cleanup_free_ char *text = NULL;
@@ -585,7 +585,6 @@ static int oom_v1(const char *dir, struct sk_oom_watch *w, struct sk_err *err)
 	if (sk_write_file_at(AT_FDCWD, evc, buf, (size_t)n, err) < 0)
 		return -1;
 	/* the registration holds its own reference to the control file */
-	read_ooms(ctl, true, &w->oom_kills);
 	w->v1 = true;
 	w->events_path = TAKE_PTR(ctl);
 	w->fd = TAKE_FD(efd);
@@ -631,8 +630,14 @@ bool sk_oom_watch_fired(struct sk_oom_watch *w)
 		return false;
 	while (read(w->fd, buf, sizeof(buf)) > 0)
 		got = true;
-	/* v1's eventfd also fires when the cgroup is removed: count kills to tell them apart */
-	if ((w->v1 && !got) || !read_ooms(w->events_path, w->v1, &now) || now <= w->oom_kills)
+	/* the cgroup is gone (v1's eventfd also fires when it is removed) */
+	if (!read_ooms(w->events_path, w->v1, &now))
+		return false;
+	/* v1 signals the eventfd when the OOM starts, before the kernel counts the kill in
+	 * oom_kill (a count read now may still be the old one): the notification is the event */
+	if (w->v1)
+		return got;
+	if (now <= w->oom_kills)
 		return false;
 	w->oom_kills = now;
 	return true;

@@ -20,7 +20,7 @@ struct sk_oom_watch {
 	int fd;		    /* poll it for POLLIN; -1 when not open */
 	bool v1;	    /* eventfd on memory.oom_control, else inotify on memory.events */
 	char *events_path;  /* memory.oom_control (v1) or memory.events (v2) */
-	uint64_t oom_kills; /* the last oom_kill count seen */
+	uint64_t oom_kills; /* v2: the last OOM count seen */
 };
 /* Opens the watch on the memory cgroup (v1 when the memory controller is there, else v2). */
 int sk_oom_watch_open(struct sk_cgroup *cg, struct sk_oom_watch *w, struct sk_err *err);
