@@ -192,14 +192,19 @@ static int wait_for_start(struct child_state *s, struct sk_err *err)
 	if (conn < 0)
 		return sk_fail(err, errno, "wait for start");
 	close(s->c->start_sock);
+	/* Once connected, the container is released: if `start` has gone away meanwhile (killed
+	 * by a caller's timeout), the answer is lost (MSG_NOSIGNAL, no SIGPIPE) and the container
+	 * goes on; `start` recorded it as started before connecting. */
 	if (run_container_hooks(s, SK_HOOK_START_CONTAINER, err) < 0) {
-		dprintf(conn, "1%s", err->msg ? err->msg : "startContainer hook failed");
+		_cleanup_free_ char *msg = NULL;
+		if (asprintf(&msg, "1%s", err->msg ? err->msg : "startContainer hook failed") > 0)
+			(void)send(conn, msg, strlen(msg), MSG_NOSIGNAL);
 		close(conn);
 		return -1;
 	}
-	ssize_t n = write(conn, "0", 1);
+	(void)send(conn, "0", 1, MSG_NOSIGNAL);
 	close(conn);
-	return n == 1 ? 0 : sk_fail(err, errno, "answer start");
+	return 0;
 }
 
 static int child_setup(struct child_state *s, struct sk_err *err)

@@ -348,7 +348,7 @@ static void run_hooks_warn(const struct sk_global *g, int dirfd, const struct sk
 /* Connects to the start socket, which lets the blocked container process go on: it runs the
  * startContainer hooks and answers "0" before execve, or "1" and an error. A pidfd catches a
  * process that died instead. */
-static int release(const struct sk_state *st, int dirfd, struct sk_err *err)
+static int release(const struct sk_state *st, int dirfd, bool *connected, struct sk_err *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -371,6 +371,7 @@ static int release(const struct sk_state *st, int dirfd, struct sk_err *err)
 		return sk_fail(err, errno, "start container \"%s\": connect to its start socket",
 			       st->id);
 	}
+	*connected = true;
 	/* The answer, or EOF: the connection closes at execve or when the process dies, so a
 	 * plain blocking read cannot outlive the process. */
 	while (len < sizeof(msg) - 1) {
@@ -398,16 +399,28 @@ static int start_locked(const struct sk_global *g, int dirfd, struct sk_state *s
 			struct sk_err *err)
 {
 	enum sk_status s = sk_state_status(st);
+	bool connected = false;
 
 	if (s == SK_STATUS_STOPPED)
 		return sk_fail(err, 0, "cannot start a container that has stopped");
 	if (s != SK_STATUS_CREATED)
 		return sk_fail(err, 0, "cannot start an already running container");
-	if (release(st, dirfd, err) < 0)
-		return -1;
+	/* "started" is recorded before the release: once connected, the container goes on even
+	 * if this process is killed, and must not be left looking "created" */
 	st->started = true;
 	if (sk_state_write(dirfd, st, err) < 0)
 		return -1;
+	if (release(st, dirfd, &connected, err) < 0) {
+		/* not released: it still waits, as created */
+		if (!connected) {
+			struct sk_err e2 = {0};
+			st->started = false;
+			if (sk_state_write(dirfd, st, &e2) < 0)
+				sk_warn(&g->log, "%s", e2.msg);
+			sk_err_clear(&e2);
+		}
+		return -1;
+	}
 	run_hooks_warn(g, dirfd, st, SK_HOOK_POSTSTART, SK_STATUS_RUNNING);
 	return 0;
 }

@@ -223,6 +223,39 @@ failing_create_hook() {
 	assert_no_leftovers "$ID"
 }
 
+@test "start killed while startContainer runs: the released container shows running" {
+	# The hook waits for a go-ahead, so `start` is surely past the release when it is killed.
+	cat >"$ROOTFS/slow-hook.sh" <<-'EOF'
+		#!/bin/sh
+		echo yes >/hooklog/released
+		i=0
+		while [ ! -e /hooklog/go ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	EOF
+	chmod 755 "$ROOTFS/slow-hook.sh"
+	update_config '.hooks.startContainer = [{"path": "/slow-hook.sh"}]'
+	create_ctr "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	"$RUNTIME" --root "$ROOT" start "$ID" &
+	local start=$!
+	wait_for_file "$TEST_DIR/hooklog/released"
+	kill -9 "$start"
+	wait "$start" || true
+	touch "$TEST_DIR/hooklog/go"
+	local tries=0
+	until grep -q ready "$TEST_DIR/$ID.out" || [ $tries -gt 100 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	grep -q ready "$TEST_DIR/$ID.out"
+	# runc 1.1.5 keeps reporting "created" here (its exec fifo is left behind)
+	if is_skiff; then
+		[ "$(state_field "$ID" status)" = running ]
+	fi
+	run -0 runtime kill "$ID" KILL
+	wait_status "$ID" stopped
+	run -0 runtime delete "$ID"
+}
+
 @test "run -d with a failing startContainer hook leaves no container and no pid file" {
 	add_hook startContainer fail
 	run_d --pid-file "$TEST_DIR/pid" "$ID"
