@@ -913,16 +913,23 @@ int sk_cgroup_kill(struct sk_cgroup *cg, int sig, struct sk_err *err)
 
 	if (cg->mgr == SK_CGM_DISABLED)
 		return 0;
-	/* cgroup.kill (5.14) kills atomically, even processes forking meanwhile. */
-	if (sig == SIGKILL && v2 && cg_exists(v2->dir, "cgroup.kill"))
-		return cg_write(cg, v2->dir, "cgroup.kill", "1", err) < 0
-			   ? sk_wrap(err, "kill cgroup")
-			   : 0;
-	/* Otherwise freeze first so nothing forks between listing and signalling. */
-	if (sk_cgroup_is_frozen(cg, &was_frozen, &ign) == 0 && !was_frozen)
-		froze = sk_cgroup_freeze(cg, true, &ign) == 0;
+	if (sk_cgroup_is_frozen(cg, &was_frozen, &ign) < 0)
+		was_frozen = false;
 	sk_err_clear(&ign);
-	r = signal_pids(cg, sig, err);
+	/* cgroup.kill (5.14) kills atomically, even processes forking meanwhile. Otherwise freeze
+	 * first so nothing forks between listing and signalling. */
+	if (sig == SIGKILL && v2 && cg_exists(v2->dir, "cgroup.kill")) {
+		r = cg_write(cg, v2->dir, "cgroup.kill", "1", err);
+	} else {
+		if (!was_frozen)
+			froze = sk_cgroup_freeze(cg, true, &ign) == 0;
+		sk_err_clear(&ign);
+		r = signal_pids(cg, sig, err);
+	}
+	/* a paused container is thawed for SIGKILL: v1 freezer tasks die only once thawed (and
+	 * on a hybrid host cgroup.kill is the v2 tree's, while the freezer is v1's) */
+	if (was_frozen && sig == SIGKILL)
+		froze = true;
 	if (froze && sk_cgroup_freeze(cg, false, r < 0 ? &ign : err) < 0 && r == 0)
 		r = -1;
 	sk_err_clear(&ign);

@@ -487,6 +487,11 @@ int sk_container_kill(const struct sk_global *g, const char *id, int sig, bool a
 	}
 	if (send_signal(pidfd, st, sig) < 0)
 		return sk_fail(err, errno, "kill container \"%s\"", id);
+	/* SIGKILL to a paused container: thaw it, or (v1 freezer) the init cannot die */
+	if (sig == SIGKILL && st->paused && st->cgroup &&
+	    sk_cgroup_load(st->cgroup, &cg, err) == 0 && sk_cgroup_freeze(cg, false, err) < 0)
+		sk_warn(&g->log, "%s", err->msg);
+	sk_err_clear(err);
 	return 0;
 }
 

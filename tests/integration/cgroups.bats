@@ -281,6 +281,41 @@ start_dumper() {
 	assert_no_leftovers "$ID"
 }
 
+@test "kill KILL and kill --all KILL of a paused container: every process dies" {
+	local id2
+	id2="$(new_id)"
+	set_args sh -c 'sleep 1000 & sleep 1000'
+	run_d "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	run_d "$id2"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	local tries=0
+	until [ "$(runtime ps --format json "$id2" | jq length)" -ge 2 ] || [ $tries -gt 50 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	local pids
+	pids="$(runtime ps --format json "$id2" | jq -r '.[]')"
+	run -0 runtime pause "$ID"
+	run -0 runtime pause "$id2"
+	# the v1 freezer holds a frozen task even against SIGKILL until it is thawed
+	run -0 runtime kill "$ID" KILL
+	wait_status "$ID" stopped
+	run -0 runtime kill --all "$id2" KILL
+	wait_status "$id2" stopped
+	for p in $pids; do
+		tries=0
+		while [ -e "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null &&
+			[ $tries -lt 100 ]; do
+			sleep 0.05
+			tries=$((tries + 1))
+		done
+		{ [ ! -e "/proc/$p" ] || grep -q '^State:.*Z' "/proc/$p/status"; } 2>/dev/null
+	done
+	run -0 runtime delete "$ID"
+	run -0 runtime delete "$id2"
+}
+
 @test "ps: json pids and the ps table" {
 	set_args sh -c 'sleep 1000 & sleep 1000'
 	run_d "$ID"
