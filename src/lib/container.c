@@ -338,7 +338,7 @@ static void run_hooks_warn(const struct sk_global *g, int dirfd, const struct sk
 
 	if (load_saved_spec(dirfd, &spec, &err) < 0 || spec->hooks[kind].n == 0 ||
 	    sk_state_oci_json(st, status, &json, &err) < 0 ||
-	    sk_hooks_run(&spec->hooks[kind], kind, json, &err) < 0) {
+	    sk_hooks_run_all(&spec->hooks[kind], kind, json, &err) < 0) {
 		if (err.msg)
 			sk_warn(&g->log, "%s", err.msg);
 	}

@@ -380,3 +380,38 @@ int sk_hooks_run(const struct sk_hook_list *list, enum sk_hook_kind kind, const 
 	}
 	return 0;
 }
+
+int sk_hooks_run_all(const struct sk_hook_list *list, enum sk_hook_kind kind,
+		     const char *state_json, struct sk_err *err)
+{
+	_cleanup_free_ char *msgs = NULL;
+	int errnum = 0;
+
+	for (size_t i = 0; list && i < list->n; i++) {
+		const struct sk_hook *h = &list->hooks[i];
+		_cleanup_free_ char *prefix = NULL;
+		struct sk_err one = {0};
+		char *joined = NULL;
+
+		if (asprintf(&prefix, "%s hook #%zu (%s)", sk_hook_kind_name(kind), i, h->path) < 0)
+			return sk_fail(err, ENOMEM, "run hooks");
+		if (hook_run_one(h, prefix, state_json, &one) == 0)
+			continue;
+		/* Keep going: the spec lets no failed poststart/poststop hook skip the next one. */
+		if (asprintf(&joined, "%s%s%s", msgs ? msgs : "", msgs ? "; " : "",
+			     one.msg ? one.msg : "failed") < 0)
+			joined = NULL;
+		if (!errnum)
+			errnum = one.errnum;
+		sk_err_clear(&one);
+		if (!joined)
+			return sk_fail(err, ENOMEM, "run hooks");
+		free(msgs);
+		msgs = joined;
+	}
+	if (!msgs)
+		return 0;
+	sk_fail(err, 0, "%s", msgs);
+	err->errnum = errnum;
+	return -1;
+}

@@ -9,3 +9,7 @@
  * hook kind, index and path, and includes the hook's stderr (trimmed). */
 int sk_hooks_run(const struct sk_hook_list *list, enum sk_hook_kind kind, const char *state_json,
 		 struct sk_err *err);
+/* Like sk_hooks_run, but a failed hook does not stop the ones after it (poststart, poststop):
+ * every hook runs, and the error lists each failure, joined by "; ". */
+int sk_hooks_run_all(const struct sk_hook_list *list, enum sk_hook_kind kind,
+		     const char *state_json, struct sk_err *err);

@@ -224,6 +224,40 @@ static void test_order_and_stop(void **state)
 	assert_int_equal(run(NULL, 0, "{}", &err), 0);
 }
 
+/* sk_hooks_run_all: every hook runs despite failures, and the error names each failed one. */
+static void test_run_all_keeps_going(void **state)
+{
+	char dir[] = "/tmp/test-hooks.XXXXXX", s0[128], s2[128], p[160];
+	struct sk_hook h[4];
+	struct sk_hook_list list = {.hooks = h, .n = 4};
+	struct sk_err err = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(s0, sizeof(s0), "touch %s/zero; exit 2", dir);
+	snprintf(s2, sizeof(s2), "touch %s/two", dir);
+	h[0] = SH_HOOK(s0);
+	h[1] = SH_HOOK("exit 7");
+	h[2] = SH_HOOK(s2);
+	h[3] = SH_HOOK("true");
+	assert_int_equal(sk_hooks_run_all(&list, SK_HOOK_POSTSTOP, "{}", &err), -1);
+	assert_string_equal(err.msg, "poststop hook #0 (/bin/sh): exit status 2; "
+				     "poststop hook #1 (/bin/sh): exit status 7");
+	sk_err_clear(&err);
+	snprintf(p, sizeof(p), "%s/zero", dir);
+	assert_int_equal(unlink(p), 0);
+	snprintf(p, sizeof(p), "%s/two", dir);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(rmdir(dir), 0);
+	/* All succeeding, or none at all, is success with no error set. */
+	list.hooks = &h[3];
+	list.n = 1;
+	assert_int_equal(sk_hooks_run_all(&list, SK_HOOK_POSTSTART, "{}", &err), 0);
+	assert_null(err.msg);
+	assert_int_equal(sk_hooks_run_all(NULL, SK_HOOK_POSTSTART, "{}", &err), 0);
+	assert_no_children();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,7 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_killed),	     cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_stdin_not_read),   cmocka_unit_test(test_grandchild_keeps_pipe),
 	    cmocka_unit_test(test_env_args_and_fds), cmocka_unit_test(test_no_args_and_exec_error),
-	    cmocka_unit_test(test_order_and_stop),
+	    cmocka_unit_test(test_order_and_stop),   cmocka_unit_test(test_run_all_keeps_going),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
