@@ -150,7 +150,10 @@ int sk_rootfs_prepare(struct sk_rootfs *r, struct sk_err *err)
 	bool has_dev = false;
 
 	/* Slave (or what rootfsPropagation asks) recursively, so our mounts never reach the host.
-	 */
+	 * An unbindable tree would refuse the rootfs bind below (and every bind mount source):
+	 * it stays private until sk_rootfs_pivot gives the new root its unbindable propagation. */
+	if (prop & MS_UNBINDABLE)
+		prop = MS_PRIVATE | MS_REC;
 	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
 		return sk_fail(err, errno,
 			       "set propagation of / in the container's mount namespace");

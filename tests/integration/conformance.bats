@@ -55,3 +55,20 @@ log_hook() {
 	fi
 	run ! runtime state "$ID"
 }
+
+@test "rootfsPropagation unbindable: the container starts and its / is unbindable" {
+	mkdir -p "$TEST_DIR/src"
+	echo bound >"$TEST_DIR/src/file"
+	update_config '.linux.rootfsPropagation = "unbindable"
+		| .mounts += [{"destination": "/mnt", "type": "bind", "source": $s, "options": ["rbind"]}]' \
+		--arg s "$TEST_DIR/src"
+	set_args sh -c 'cat /mnt/file; awk "\$5 == \"/\" { print \"root: \" \$0 }" /proc/self/mountinfo'
+	run_ctr
+	if is_runc && [ "$status" -ne 0 ]; then
+		skip "runc $(runtime_version) makes the host tree unbindable before binding the rootfs"
+	fi
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	assert_output_has bound
+	# mountinfo's optional fields name the propagation of the container's root.
+	[[ "$(grep '^root: ' <<<"$output")" == *" unbindable "* ]]
+}
