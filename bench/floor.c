@@ -239,13 +239,13 @@ static void cgroups_create(struct floor *f)
 	}
 }
 
-static void cgroups_enter(struct hier *h, size_t n, pid_t pid)
+/* The calling (single-threaded) process moves itself: "0" into each v1 `tasks` file does not
+ * take the kernel's threadgroup lock, whose write side waits for an RCU grace period (a pid
+ * written into cgroup.procs does). skiff enters the same way. */
+static void cgroups_enter_self(struct hier *h, size_t n)
 {
-	char *s = xasprintf("%d", pid);
-
 	for (size_t i = 0; i < n; i++)
-		write_in(h[i].dir, "cgroup.procs", s);
-	free(s);
+		write_in(h[i].dir, "tasks", "0");
 }
 
 static void cgroups_remove(struct floor *f)
@@ -736,16 +736,13 @@ static int wait_exit(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* The child waits on sync until the parent placed it in its cgroups, so that the cgroup
- * namespace it creates is rooted there. */
-static void __attribute__((noreturn)) run_child(struct floor *f, int sync)
+/* The child enters its cgroups first, so that the cgroup namespace it creates is rooted
+ * there. */
+static void __attribute__((noreturn)) run_child(struct floor *f)
 {
 	const char *host = str(get(f->cfg, "hostname", NULL, NULL));
-	char c;
 
-	if (read(sync, &c, 1) != 1)
-		die("wait for the cgroup placement");
-	close(sync);
+	cgroups_enter_self(f->h, f->nh);
 	if (f->cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		die("unshare the cgroup namespace");
 	umask(0);
@@ -760,26 +757,17 @@ static int floor_run(struct floor *f)
 	uint64_t flags = ns_clone_flags(f);
 	struct clone_args args = {.flags = flags & ~(uint64_t)CLONE_NEWCGROUP,
 				  .exit_signal = SIGCHLD};
-	int sync[2], code;
+	int code;
 	pid_t pid;
 
 	f->cgroupns = flags & CLONE_NEWCGROUP;
 	prepare_seccomp(f);
 	cgroups_create(f);
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		die("pipe");
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0)
 		die("clone3");
-	if (pid == 0) {
-		close(sync[1]);
-		run_child(f, sync[0]);
-	}
-	close(sync[0]);
-	cgroups_enter(f->h, f->nh, pid);
-	if (write(sync[1], "x", 1) != 1)
-		die("release the container process");
-	close(sync[1]);
+	if (pid == 0)
+		run_child(f);
 	code = wait_exit(pid);
 	cgroups_remove(f);
 	return code;
@@ -789,11 +777,10 @@ static int floor_run(struct floor *f)
 static int floor_exec(struct floor *f, const char *target, char **argv)
 {
 	static const char *const order[] = {"cgroup", "ipc", "uts", "net", "pid", "mnt"};
-	int fds[6], sync[2];
+	int fds[6];
 	struct hier h[MAX_HIER];
 	size_t nh = cgroups_find(target, NULL, h);
 	pid_t pid;
-	char c;
 
 	prepare_seccomp(f);
 	for (size_t i = 0; i < 6; i++) {
@@ -804,25 +791,16 @@ static int floor_exec(struct floor *f, const char *target, char **argv)
 	}
 	if (setns(fds[4], CLONE_NEWPID) < 0) /* for our children only */
 		die("join the pid namespace of %s", target);
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		die("pipe");
 	pid = fork();
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
-		close(sync[1]);
-		if (read(sync[0], &c, 1) != 1)
-			die("wait for the cgroup placement");
+		cgroups_enter_self(h, nh);
 		for (size_t i = 0; i < 6; i++)
 			if (i != 4 && setns(fds[i], 0) < 0)
 				die("join the %s namespace of %s", order[i], target);
 		exec_process(f, argv);
 	}
-	close(sync[0]);
-	cgroups_enter(h, nh, pid);
-	if (write(sync[1], "x", 1) != 1)
-		die("release the exec process");
-	close(sync[1]);
 	return wait_exit(pid);
 }
 

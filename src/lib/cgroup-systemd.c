@@ -592,6 +592,12 @@ int cg_systemd_enter(struct sk_cgroup *cg, pid_t pid, struct sk_err *err)
 	if (check_placed(cg, pid, err) < 0)
 		return sk_wrap(err, "systemd unit %s", sd->unit);
 	for (size_t i = 0; i < cg->n; i++) {
+		const struct cg_hier *h = &cg->h[i];
+		/* check_placed saw pid there: writing it again would only wait for an RCU grace
+		 * period (the kernel's threadgroup lock), 7 ms or more per container */
+		if ((cg->mode == SK_CGROUP_UNIFIED && h->v2) ||
+		    (!h->v2 && !strcmp(h->controllers, "name=systemd")))
+			continue;
 		if (hier_mkdir_p(cg, &cg->h[i], err) < 0 ||
 		    cg_writef(cg, cg->h[i].dir, "cgroup.procs", err, "%d", (int)pid) < 0)
 			return sk_wrap(err, "systemd unit %s: join", sd->unit);

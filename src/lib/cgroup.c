@@ -827,6 +827,75 @@ int sk_cgroup_enter(struct sk_cgroup *cg, pid_t pid, struct sk_err *err)
 	return 0;
 }
 
+int sk_cgroup_self_open(const struct sk_cgroup *cg, struct sk_cgroup_self *ret, struct sk_err *err)
+{
+	*ret = (struct sk_cgroup_self){0};
+	if (!cg || cg->mgr != SK_CGM_CGROUPFS || cg->n == 0)
+		return 0;
+	ret->fds = malloc(cg->n * sizeof(*ret->fds));
+	ret->dirs = calloc(cg->n, sizeof(*ret->dirs));
+	if (!ret->fds || !ret->dirs) {
+		sk_cgroup_self_close(ret);
+		return sk_fail(err, ENOMEM, "enter cgroup");
+	}
+	ret->n = cg->n;
+	for (size_t i = 0; i < cg->n; i++)
+		ret->fds[i] = -1;
+	for (size_t i = 0; i < cg->n; i++) {
+		_cleanup_free_ char *path = NULL;
+		if (cg->h[i].v2)
+			continue;
+		path = join3(cg->h[i].dir, "/", "tasks");
+		if (!path) {
+			sk_cgroup_self_close(ret);
+			return sk_fail(err, ENOMEM, "enter cgroup");
+		}
+		ret->fds[i] =
+		    open(path, O_WRONLY | O_CLOEXEC | (cg->fake ? O_CREAT | O_APPEND : 0), 0644);
+		if (ret->fds[i] < 0) {
+			int e = errno;
+			sk_cgroup_self_close(ret);
+			return sk_fail(err, e, "enter cgroup: open %s", path);
+		}
+		ret->dirs[i] = cg->h[i].dir;
+	}
+	return 0;
+}
+
+int sk_cgroup_self_enter(const struct sk_cgroup_self *self, struct sk_err *err)
+{
+	for (size_t i = 0; i < self->n; i++) {
+		if (self->fds[i] >= 0 && write(self->fds[i], "0", 1) != 1)
+			return sk_fail(err, errno, "enter cgroup %s: write 0 to tasks",
+				       self->dirs[i]);
+	}
+	return 0;
+}
+
+void sk_cgroup_self_close(struct sk_cgroup_self *self)
+{
+	for (size_t i = 0; self->fds && i < self->n; i++)
+		if (self->fds[i] >= 0)
+			close(self->fds[i]);
+	free(self->fds);
+	free(self->dirs);
+	*self = (struct sk_cgroup_self){0};
+}
+
+int sk_cgroup_enter_rest(struct sk_cgroup *cg, pid_t pid, const struct sk_cgroup_self *self,
+			 bool v2_placed, struct sk_err *err)
+{
+	if (cg->mgr != SK_CGM_CGROUPFS)
+		return sk_cgroup_enter(cg, pid, err);
+	for (size_t i = 0; i < cg->n; i++) {
+		if ((cg->h[i].v2 && v2_placed) || (self && i < self->n && self->fds[i] >= 0))
+			continue;
+		if (cg_writef(cg, cg->h[i].dir, "cgroup.procs", err, "%d", (int)pid) < 0)
+			return sk_wrap(err, "enter cgroup");
+	}
+	return 0;
+}
+
 /* The hierarchy whose cgroup.procs is the authority for pids: cgroup2 if we have it (every
  * process enters it), else freezer, else the first. */
 static const struct cg_hier *pids_hier(const struct sk_cgroup *cg)

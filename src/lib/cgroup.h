@@ -24,8 +24,27 @@ int sk_cgroup_create(enum sk_cgroup_manager mgr, const char *id, const char *cgr
 /* An O_DIRECTORY fd of the container's cgroup v2 directory for CLONE_INTO_CGROUP, or -1.
  * The fd belongs to cg (do not close it); it stays valid until sk_cgroup_free(). */
 int sk_cgroup_v2_fd(const struct sk_cgroup *cg);
-/* Moves pid into every hierarchy of the container (the v2 one may already hold it). */
+/* Moves pid into every hierarchy of the container. */
 int sk_cgroup_enter(struct sk_cgroup *cg, pid_t pid, struct sk_err *err);
+
+/* Entering without the kernel's global lock. A pid written into cgroup.procs makes the kernel
+ * take its threadgroup rwsem for writing, which waits for an RCU grace period: 7-25 ms on this
+ * host for every create and exec, and again when the pid is already there. A single-threaded
+ * process that writes "0" into a v1 hierarchy's `tasks` file moves itself without that lock.
+ * So: sk_cgroup_self_open opens those files in the runtime (cgroupfs driver, v1 hierarchies
+ * only); the new process, still single-threaded, root and in the runtime's cgroup namespace,
+ * calls sk_cgroup_self_enter before anything else; then the runtime calls sk_cgroup_enter_rest
+ * for what is left: the cgroup2 hierarchy unless CLONE_INTO_CGROUP placed it (v2_placed). */
+struct sk_cgroup_self {
+	int *fds;	   /* per hierarchy of the cgroup; -1 where the runtime enters */
+	const char **dirs; /* the directories, for error messages */
+	size_t n;
+};
+int sk_cgroup_self_open(const struct sk_cgroup *cg, struct sk_cgroup_self *ret, struct sk_err *err);
+int sk_cgroup_self_enter(const struct sk_cgroup_self *self, struct sk_err *err);
+void sk_cgroup_self_close(struct sk_cgroup_self *self);
+int sk_cgroup_enter_rest(struct sk_cgroup *cg, pid_t pid, const struct sk_cgroup_self *self,
+			 bool v2_placed, struct sk_err *err);
 /* Serialises the cgroup for state.json and loads it back for later commands. */
 int sk_cgroup_save(const struct sk_cgroup *cg, char **ret, struct sk_err *err);
 int sk_cgroup_load(const char *saved, struct sk_cgroup **ret, struct sk_err *err);

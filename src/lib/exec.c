@@ -63,11 +63,13 @@ struct exec_ctx {
 	struct sk_cgroup *cg;
 	int cgroup_fd; /* v2 directory to clone into (owned when a sub-cgroup), or -1 */
 	bool own_cgroup_fd;
-	int proc_fd;	       /* the host's procfs */
-	int pid_dir;	       /* /proc/<init> */
-	int pidfd;	       /* the init, verified against state.json */
-	int root_fd;	       /* /proc/<init>/root */
-	int ns_fds[SK_NS_MAX]; /* the init's namespaces that differ from ours */
+	bool cgroup_placed;	    /* CLONE_INTO_CGROUP took cgroup_fd */
+	struct sk_cgroup_self self; /* v1 hierarchies the child enters itself */
+	int proc_fd;		    /* the host's procfs */
+	int pid_dir;		    /* /proc/<init> */
+	int pidfd;		    /* the init, verified against state.json */
+	int root_fd;		    /* /proc/<init>/root */
+	int ns_fds[SK_NS_MAX];	    /* the init's namespaces that differ from ours */
 	int ns_flags;
 	bool fork;  /* a pid or time namespace: only children enter it */
 	int *holes; /* placeholders that keep skiff's fds out of the --preserve-fds range */
@@ -385,6 +387,8 @@ static int prepare_cgroup(struct exec_ctx *x, struct sk_err *err)
 	if (sk_cgroup_load(x->st->cgroup, &x->cg, err) < 0)
 		return -1;
 	x->cgroup_fd = sk_cgroup_v2_fd(x->cg);
+	if (!x->o->cgroup && sk_cgroup_self_open(x->cg, &x->self, err) < 0)
+		return -1;
 	if (sub && x->cgroup_fd >= 0 && sub_applies(x->o->cgroup, "")) {
 		_cleanup_free_ char *dir = target_dir(x, "", err);
 		if (!dir)
@@ -405,7 +409,7 @@ static int enter_cgroups(struct exec_ctx *x, pid_t pid, struct sk_err *err)
 	if (!x->cg)
 		return 0;
 	if (!x->o->cgroup)
-		return sk_cgroup_enter(x->cg, pid, err);
+		return sk_cgroup_enter_rest(x->cg, pid, &x->self, x->cgroup_placed, err);
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i <= sizeof(v1_controllers) / sizeof(v1_controllers[0]); i++) {
 		const char *c =
@@ -594,10 +598,17 @@ _Noreturn static void exec_child(struct exec_ctx *x)
 	sigset_t none;
 
 	/* Not dumpable until execve: the container cannot ptrace us or open our /proc files
-	 * (CVE-2019-5736); our copy of the state dir fd would hold the lock (shared). */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+	 * (CVE-2019-5736); our copy of the state dir fd would hold the lock (shared). Then,
+	 * still single-threaded and in our namespaces, into the v1 cgroups by ourselves (an
+	 * error waits for GO so that skiff reads it rather than a broken pipe). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		sk_fail(&err, errno, "prctl PR_SET_DUMPABLE");
+	else
+		sk_cgroup_self_enter(&x->self, &err);
+	sk_cgroup_self_close(&x->self);
+	if (err.msg) {
 		sk_sync_send_error(x->child_sock, &err);
+		sk_sync_expect(x->child_sock, SYNC_GO, NULL, NULL, &err);
 		_exit(1);
 	}
 	close(x->dirfd);
@@ -650,6 +661,7 @@ static pid_t clone_child(struct exec_ctx *x)
 		a.cgroup = (uint64_t)x->cgroup_fd;
 	}
 	pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+	x->cgroup_placed = pid >= 0 && x->cgroup_fd >= 0;
 	if (pid < 0 && x->cgroup_fd >= 0 &&
 	    (errno == EINVAL || errno == EOPNOTSUPP || errno == EBUSY || errno == ENOSYS ||
 	     errno == EBADF)) {
@@ -769,6 +781,7 @@ static void ctx_done(struct exec_ctx *x)
 	sk_seccomp_free(x->seccomp);
 	if (x->own_cgroup_fd)
 		close_fd(&x->cgroup_fd);
+	sk_cgroup_self_close(&x->self);
 	sk_cgroup_free(x->cg);
 	close_fd(&x->proc_fd);
 	close_fd(&x->pid_dir);

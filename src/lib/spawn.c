@@ -30,7 +30,8 @@
 #include "terminal.h"
 #include "trampoline.h"
 
-static pid_t do_clone3(uint64_t flags, int cgroup_fd)
+/* *placed: CLONE_INTO_CGROUP put the child in the cgroup2 directory of cgroup_fd. */
+static pid_t do_clone3(uint64_t flags, int cgroup_fd, bool *placed)
 {
 	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
 	if (cgroup_fd >= 0) {
@@ -38,9 +39,10 @@ static pid_t do_clone3(uint64_t flags, int cgroup_fd)
 		args.cgroup = (uint64_t)cgroup_fd;
 	}
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	*placed = pid >= 0 && cgroup_fd >= 0;
 	if (pid < 0 && cgroup_fd >= 0 &&
 	    (errno == EINVAL || errno == EOPNOTSUPP || errno == EBUSY || errno == EBADF))
-		return do_clone3(flags, -1); /* old kernel or busy v2 leaf: cgroup_enter does it */
+		return do_clone3(flags, -1, placed); /* old kernel or busy v2 leaf: enter does it */
 	if (pid < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME)) {
 		/* No clone3 (kernel < 5.3, or a seccomp profile that hides it, as Docker's does):
 		 * clone(2) with fork semantics; the cgroup is entered by cgroup_enter. */
@@ -48,6 +50,19 @@ static pid_t do_clone3(uint64_t flags, int cgroup_fd)
 				     NULL);
 	}
 	return pid;
+}
+
+/* In the new process: enters the cgroups it can itself. On failure it reports the error and
+ * waits for GO, so the runtime reads the error rather than a broken pipe. */
+static void self_enter(const struct sk_cgroup_self *self, int sync_fd)
+{
+	struct sk_err err = {0};
+
+	if (sk_cgroup_self_enter(self, &err) == 0)
+		return;
+	sk_sync_send_error(sync_fd, &err);
+	sk_sync_expect(sync_fd, SYNC_GO, NULL, NULL, &err);
+	_exit(1);
 }
 
 static bool has_hooks(const struct sk_spec *spec)
@@ -94,7 +109,8 @@ static int userns_with_maps(const struct sk_mount *m, struct sk_err *err)
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return sk_fail(err, errno, "pipe");
-	pid_t pid = do_clone3(CLONE_NEWUSER, -1);
+	bool placed;
+	pid_t pid = do_clone3(CLONE_NEWUSER, -1, &placed);
 	if (pid == 0) {
 		char c;
 		close(pfd[1]);
@@ -278,6 +294,8 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	int fds[SK_NS_MAX], sv[2];
 	int new_flags = sk_ns_new_flags(l);
 	pid_t pid, stage_pid = 0;
+	_cleanup_(sk_cgroup_self_close) struct sk_cgroup_self self = {0};
+	bool placed = false;
 	struct sk_child_ctx c = {
 	    .spec = sp->spec,
 	    .id = sp->st->id,
@@ -315,9 +333,19 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 		return sk_fail(err, errno, "socketpair");
 	}
 	c.sync_fd = sv[1];
+	/* The fast path's child is root in our namespaces right after the clone: it enters the
+	 * v1 hierarchies itself (see sk_cgroup_self_open). */
+	if (!c.stage && !(new_flags & CLONE_NEWUSER) &&
+	    sk_cgroup_self_open(sp->cg, &self, err) < 0) {
+		sk_ns_close_fds(fds);
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
 	pid = do_clone3(c.stage ? 0 : (uint64_t)(new_flags & ~CLONE_NEWCGROUP),
-			sk_cgroup_v2_fd(sp->cg));
+			sk_cgroup_v2_fd(sp->cg), &placed);
 	if (pid == 0) {
+		self_enter(&self, c.sync_fd);
 		/* This also drops our copy of the state dir fd, which would share the parent's
 		 * flock and keep the container locked until execve. */
 		close_other_fds(&c);
@@ -334,7 +362,7 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	sp->st->pid = pid;
 	if (!c.stage && (new_flags & CLONE_NEWUSER) && sk_ns_write_id_maps(pid, l, err) < 0)
 		goto fail;
-	if (sk_cgroup_enter(sp->cg, pid, err) < 0)
+	if (sk_cgroup_enter_rest(sp->cg, pid, &self, placed, err) < 0)
 		goto fail;
 	/* Stage path with a new user namespace: the trees follow its maps (USERNS_READY). */
 	if (!(c.stage && (new_flags & CLONE_NEWUSER)) &&

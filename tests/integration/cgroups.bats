@@ -490,3 +490,23 @@ start_dumper() {
 	done
 	assert_no_leftovers "$ID"
 }
+
+@test "the init and an exec'd process are in the container's cgroup in every hierarchy" {
+	set_args sleep 1000
+	run_d "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	local init epid
+	init="$(state_field "$ID" pid)"
+	runtime exec -d --pid-file "$TEST_DIR/exec.pid" "$ID" sleep 1000 \
+		</dev/null >"$TEST_DIR/exec.out" 2>&1
+	epid="$(cat "$TEST_DIR/exec.pid")"
+	cat "/proc/$init/cgroup" >&2
+	# each v1 hierarchy and the cgroup2 one: the container's own directory, not the runtime's
+	local n=0 line
+	while IFS= read -r line; do
+		[[ "$line" == *"/$ID" ]] || { echo "not in the container's cgroup: $line" >&2; false; }
+		n=$((n + 1))
+	done <"/proc/$init/cgroup"
+	[ "$n" -ge 2 ]
+	diff "/proc/$init/cgroup" "/proc/$epid/cgroup"
+}

@@ -356,6 +356,27 @@ static void test_create_hybrid(void **state)
 	assert_file(&fk, "/sys/fs/cgroup/systemd/skiff-test/c1/cgroup.procs", "4242\n");
 	assert_file(&fk, "/sys/fs/cgroup/unified/skiff-test/c1/cgroup.procs", "4242\n");
 
+	/* self entry: the new process writes "0" into every v1 `tasks`; the runtime enters
+	 * only the cgroup2 tree, and not even that when CLONE_INTO_CGROUP placed it */
+	struct sk_cgroup_self self;
+	assert_int_equal(sk_cgroup_self_open(cg, &self, &fk.err), 0);
+	assert_int_equal(sk_cgroup_self_enter(&self, &fk.err), 0);
+	assert_file(&fk, "/sys/fs/cgroup/memory/skiff-test/c1/tasks", "0");
+	assert_file(&fk, "/sys/fs/cgroup/systemd/skiff-test/c1/tasks", "0");
+	assert_false(exists(&fk, "/sys/fs/cgroup/unified/skiff-test/c1/tasks"));
+	assert_int_equal(sk_cgroup_enter_rest(cg, 4343, &self, true, &fk.err), 0);
+	assert_file(&fk, "/sys/fs/cgroup/systemd/skiff-test/c1/cgroup.procs", "4242\n");
+	assert_file(&fk, "/sys/fs/cgroup/unified/skiff-test/c1/cgroup.procs", "4242\n");
+	assert_int_equal(sk_cgroup_enter_rest(cg, 4444, &self, false, &fk.err), 0);
+	assert_file(&fk, "/sys/fs/cgroup/memory/skiff-test/c1/cgroup.procs", "4242\n");
+	assert_file(&fk, "/sys/fs/cgroup/unified/skiff-test/c1/cgroup.procs", "4242\n4444\n");
+	sk_cgroup_self_close(&self);
+	assert_null(self.fds);
+	/* without self entry the runtime writes the pid everywhere but the placed v2 tree */
+	assert_int_equal(sk_cgroup_enter_rest(cg, 4545, NULL, true, &fk.err), 0);
+	assert_file(&fk, "/sys/fs/cgroup/memory/skiff-test/c1/cgroup.procs", "4242\n4545\n");
+	assert_file(&fk, "/sys/fs/cgroup/unified/skiff-test/c1/cgroup.procs", "4242\n4444\n");
+
 	assert_int_equal(sk_cgroup_freeze(cg, true, &fk.err), 0);
 	assert_file(&fk, "/sys/fs/cgroup/freezer/skiff-test/c1/freezer.state", "FROZEN\n");
 	assert_int_equal(sk_cgroup_is_frozen(cg, &frozen, &fk.err), 0);
