@@ -6,8 +6,9 @@
  * is not sent at all.
  *
  *   parent                                   child
- *   clone3 --------------------------------> waits for GO
- *   (writes uid/gid maps, enters cgroups)
+ *   clone3 --------------------------------> enters its v1 cgroups itself ("0" into tasks,
+ *                                            no user ns or stage), waits for GO
+ *   (writes uid/gid maps, enters the cgroups left)
  *   MOUNT_FD x N (idmapped mount trees) ---->
  *   GO ------------------------------------> [stage path: setns/unshare]
  *                                   <------- USERNS_READY (unshared a user ns itself)
