@@ -437,15 +437,15 @@ int cg_path_clean(const char *path, char **ret, struct sk_err *err)
 	return 0;
 }
 
-/* This process's path in hierarchy h, from /proc/self/cgroup. */
-static int own_cgroup(const struct cg_env *env, const struct cg_hier *h, char **ret,
-		      struct sk_err *err)
+/* This process's path in hierarchy h, from self_cg (the text of /proc/self/cgroup). */
+static int own_cgroup(const struct cg_env *env, const char *self_cg, const struct cg_hier *h,
+		      char **ret, struct sk_err *err)
 {
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = strdup(self_cg);
 	char *save = NULL;
 
-	if (read_path(env->proc_cgroup, &text, err) < 0)
-		return -1;
+	if (!text)
+		return sk_fail(err, ENOMEM, "read %s", env->proc_cgroup);
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		bool match = false;
@@ -476,8 +476,8 @@ static int own_cgroup(const struct cg_env *env, const struct cg_hier *h, char **
 
 /* Sets h->dir and h->path for inner: absolute is from the hierarchy's mount point; relative is
  * from this process's cgroup (cgroup2: its parent, which has no processes), as runc does. */
-static int hier_resolve(const struct cg_env *env, struct cg_hier *h, const char *inner,
-			struct sk_err *err)
+static int hier_resolve(const struct cg_env *env, const char *self_cg, struct cg_hier *h,
+			const char *inner, struct sk_err *err)
 {
 	_cleanup_free_ char *own = NULL, *sub = NULL, *path = NULL, *dir = NULL;
 	size_t rl = strlen(h->root);
@@ -487,7 +487,7 @@ static int hier_resolve(const struct cg_env *env, struct cg_hier *h, const char 
 	} else {
 		const char *rel;
 		char *slash;
-		if (own_cgroup(env, h, &own, err) < 0)
+		if (own_cgroup(env, self_cg, h, &own, err) < 0)
 			return -1;
 		if (h->v2 && (slash = strrchr(own, '/')))
 			slash[slash == own ? 1 : 0] = '\0';
@@ -769,6 +769,7 @@ int cg_create_env(const struct cg_env *env, enum sk_cgroup_manager mgr, const ch
 	_cleanup_free_ char *inner = NULL;
 	struct cg_res res = {0};
 	struct cg_mounts m;
+	_cleanup_free_ char *self_cg = NULL;
 	int r = -1;
 
 	if (!cg)
@@ -791,8 +792,11 @@ int cg_create_env(const struct cg_env *env, enum sk_cgroup_manager mgr, const ch
 	cg->mode = m.mode;
 	cg->h = TAKE_PTR(m.h);
 	cg->n = m.n;
+	/* a relative path starts at our own cgroups: read them once for every hierarchy */
+	if (inner[0] != '/' && read_path(env->proc_cgroup, &self_cg, err) < 0)
+		goto out;
 	for (size_t i = 0; i < cg->n; i++)
-		if (hier_resolve(env, &cg->h[i], inner, err) < 0)
+		if (hier_resolve(env, self_cg, &cg->h[i], inner, err) < 0)
 			goto out;
 	if (set_main_path(cg, err) < 0)
 		goto out;
