@@ -200,8 +200,7 @@ static struct sample run_cmd(const struct ctx *c, const struct step *s, const ch
 		while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
 			;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		out.ns = (t1.tv_sec - c->t0->tv_sec) * 1000000000LL +
-			 (t1.tv_nsec - c->t0->tv_nsec);
+		out.ns = (t1.tv_sec - c->t0->tv_sec) * 1000000000LL + (t1.tv_nsec - c->t0->tv_nsec);
 		out.maxrss_kb = ru.ru_maxrss;
 		out.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	} else {
