@@ -7,6 +7,21 @@
 
 load helpers
 
+# wait_pids_dead PID...: each pid is gone or a zombie within 5 s.
+wait_pids_dead() {
+	local p tries
+	for p in "$@"; do
+		tries=0
+		while [ -e "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null &&
+			[ $tries -lt 100 ]; do
+			sleep 0.05
+			tries=$((tries + 1))
+		done
+		{ [ ! -e "/proc/$p" ] || grep -q '^State:.*Z' "/proc/$p/status"; } 2>/dev/null ||
+			{ echo "pid $p survived" >&2; return 1; }
+	done
+}
+
 # v1_mount CONTROLLER: the mount point of that v1 hierarchy (fails when not mounted).
 v1_mount() {
 	awk -v c="$1" '$0 ~ / - cgroup cgroup / { n = split($NF, o, ",");
@@ -303,15 +318,7 @@ start_dumper() {
 	wait_status "$ID" stopped
 	run -0 runtime kill --all "$id2" KILL
 	wait_status "$id2" stopped
-	for p in $pids; do
-		tries=0
-		while [ -e "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null &&
-			[ $tries -lt 100 ]; do
-			sleep 0.05
-			tries=$((tries + 1))
-		done
-		{ [ ! -e "/proc/$p" ] || grep -q '^State:.*Z' "/proc/$p/status"; } 2>/dev/null
-	done
+	wait_pids_dead $pids
 	run -0 runtime delete "$ID"
 	run -0 runtime delete "$id2"
 }
@@ -425,16 +432,7 @@ start_dumper() {
 	[ "$(wc -w <<<"$pids")" -ge 3 ]
 	run -0 runtime kill --all "$ID" KILL
 	wait_status "$ID" stopped
-	for p in $pids; do
-		tries=0
-		while [ -e "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null &&
-			[ $tries -lt 50 ]; do
-			sleep 0.1
-			tries=$((tries + 1))
-		done
-		{ [ ! -e "/proc/$p" ] || grep -q '^State:.*Z' "/proc/$p/status"; } ||
-			{ echo "pid $p survived kill --all" >&2; false; }
-	done
+	wait_pids_dead $pids
 }
 
 @test "update: errors and flags over a resources file" {
