@@ -246,51 +246,65 @@ static bool user_query_matches(const struct user_query *q, const char *name, uin
 	return strcmp(q->arg, name) == 0 || (q->numeric && q->id == id);
 }
 
-/* The first passwd entry matching q (as runc: by name, or by uid when q is numeric).
- * Returns 1 and fills *ret when found, 0 when not, -1 on error. */
-static int user_find_passwd(int root_fd, const struct user_query *q, struct sk_pwent *ret,
-			    struct sk_err *err)
-{
-	_cleanup_fclose_ FILE *f = NULL;
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0, total = 0;
-	int r;
+/* One database file: how to parse a line into an entry, match it against a query, clear it. */
+struct user_db {
+	const char *path;
+	int (*parse)(const char *line, void *ent);
+	bool (*match)(const struct user_query *q, const void *ent);
+	void (*clear)(void *ent);
+};
 
-	if (user_open(root_fd, "/etc/passwd", &f, err) < 0)
-		return -1;
-	while (f && (r = user_getline(f, "/etc/passwd", &line, &cap, &total, err)) > 0) {
-		if (sk_passwd_parse_line(line, ret) < 0) {
-			if (errno == ENOMEM)
-				return sk_fail(err, ENOMEM, "parse /etc/passwd");
-			continue;
-		}
-		if (user_query_matches(q, ret->name, ret->uid))
-			return 1;
-		sk_pwent_clear(ret);
-	}
-	return f ? r : 0;
+static int pw_parse(const char *line, void *ent)
+{
+	return sk_passwd_parse_line(line, ent);
+}
+static bool pw_match(const struct user_query *q, const void *ent)
+{
+	const struct sk_pwent *p = ent;
+	return user_query_matches(q, p->name, p->uid);
+}
+static void pw_clear(void *ent)
+{
+	sk_pwent_clear(ent);
+}
+static int gr_parse(const char *line, void *ent)
+{
+	return sk_group_parse_line(line, ent);
+}
+static bool gr_match(const struct user_query *q, const void *ent)
+{
+	const struct sk_grent *g = ent;
+	return user_query_matches(q, g->name, g->gid);
+}
+static void gr_clear(void *ent)
+{
+	sk_grent_clear(ent);
 }
 
-/* The first group entry matching q; same conventions as user_find_passwd. */
-static int user_find_group(int root_fd, const struct user_query *q, struct sk_grent *ret,
-			   struct sk_err *err)
+static const struct user_db passwd_db = {"/etc/passwd", pw_parse, pw_match, pw_clear};
+static const struct user_db group_db = {"/etc/group", gr_parse, gr_match, gr_clear};
+
+/* The first entry of db matching q (as runc: by name, or by id when q is numeric). Returns 1
+ * and fills *ret when found, 0 when not (or no such file), -1 on error. */
+static int user_find(int root_fd, const struct user_db *db, const struct user_query *q, void *ret,
+		     struct sk_err *err)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0, total = 0;
 	int r;
 
-	if (user_open(root_fd, "/etc/group", &f, err) < 0)
+	if (user_open(root_fd, db->path, &f, err) < 0)
 		return -1;
-	while (f && (r = user_getline(f, "/etc/group", &line, &cap, &total, err)) > 0) {
-		if (sk_group_parse_line(line, ret) < 0) {
+	while (f && (r = user_getline(f, db->path, &line, &cap, &total, err)) > 0) {
+		if (db->parse(line, ret) < 0) {
 			if (errno == ENOMEM)
-				return sk_fail(err, ENOMEM, "parse /etc/group");
+				return sk_fail(err, ENOMEM, "parse %s", db->path);
 			continue;
 		}
-		if (user_query_matches(q, ret->name, ret->gid))
+		if (db->match(q, ret))
 			return 1;
-		sk_grent_clear(ret);
+		db->clear(ret);
 	}
 	return f ? r : 0;
 }
@@ -373,7 +387,7 @@ static int user_resolve_group(int root_fd, const char *arg, struct sk_resolved_u
 
 	if (user_query_init(&q, arg, "gid", err) < 0)
 		return -1;
-	r = user_find_group(root_fd, &q, &g, err);
+	r = user_find(root_fd, &group_db, &q, &g, err);
 	if (r < 0)
 		return -1;
 	if (r == 0 && !q.numeric)
@@ -401,7 +415,7 @@ int sk_user_resolve(int root_fd, const char *spec, struct sk_resolved_user *ret,
 	/* An empty user part means root, as an absent process.user does. */
 	if (user_query_init(&q, user_arg[0] ? user_arg : "0", "uid", err) < 0)
 		return -1;
-	found = user_find_passwd(root_fd, &q, &pw, err);
+	found = user_find(root_fd, &passwd_db, &q, &pw, err);
 	if (found < 0)
 		return sk_wrap(err, "user %s", spec);
 	if (!found && !q.numeric)
@@ -430,7 +444,7 @@ int sk_user_home(int root_fd, uid_t uid, char **ret, struct sk_err *err)
 	_cleanup_(sk_pwent_clear) struct sk_pwent pw = {0};
 	/* The name can never match: entries with an empty name are malformed. */
 	struct user_query q = {.arg = "", .numeric = true, .id = uid};
-	int found = user_find_passwd(root_fd, &q, &pw, err);
+	int found = user_find(root_fd, &passwd_db, &q, &pw, err);
 
 	*ret = NULL;
 	if (found < 0)
