@@ -161,6 +161,9 @@ void cg_res_clear(struct cg_res *r);
 int cg_v1_apply(struct sk_cgroup *cg, const struct cg_res *r, bool update, struct sk_err *err);
 int cg_v2_apply(struct sk_cgroup *cg, struct cg_hier *h, const struct cg_res *r, bool update,
 		struct sk_err *err);
+/* Writes rdma.max for each linux.resources.rdma device (one format for v1 and v2). */
+int cg_rdma_write(const struct sk_cgroup *cg, const char *dir, const struct cg_res *r,
+		  struct sk_err *err);
 /* Copies cpuset.cpus/mems from the parent into dir when empty (v1 needs them to attach). */
 int cg_v1_cpuset_inherit(const struct sk_cgroup *cg, const char *dir, struct sk_err *err);
 /* Enables controllers in the subtree_control of each level from the mount point to the parent

@@ -230,9 +230,10 @@ static int v1_misc(const struct sk_cgroup *cg, const struct cg_res *r, struct sk
 	return 0;
 }
 
-/* rdma.max takes "mlx4_0 hca_handle=2 hca_object=max": the same in v1 and v2. */
-static int rdma_write(const struct sk_cgroup *cg, const char *dir, const struct cg_res *r,
-		      struct sk_err *err)
+/* rdma.max takes "mlx4_0 hca_handle=2 hca_object=max": the same in v1 and v2 (cgroup-v2.c
+ * calls it too). */
+int cg_rdma_write(const struct sk_cgroup *cg, const char *dir, const struct cg_res *r,
+		  struct sk_err *err)
 {
 	for (size_t i = 0; i < r->n_rdma; i++) {
 		const struct cg_rdma *e = &r->rdma[i];
@@ -313,7 +314,7 @@ int cg_v1_apply(struct sk_cgroup *cg, const struct cg_res *r, bool update, struc
 	if (r->n_rdma) {
 		if (!(dir = dir_of(cg, "rdma")))
 			return no_controller("rdma", "linux.resources.rdma", err);
-		if (rdma_write(cg, dir, r, err) < 0)
+		if (cg_rdma_write(cg, dir, r, err) < 0)
 			return -1;
 	}
 	if (r->n_unified && cg->mode == SK_CGROUP_LEGACY)

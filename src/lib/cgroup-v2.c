@@ -366,17 +366,8 @@ int cg_v2_apply(struct sk_cgroup *cg, struct cg_hier *h, const struct cg_res *r,
 	if (r->pids_limit.set && r->pids_limit.v != 0 &&
 	    write_max(cg, dir, "pids.max", r->pids_limit.v, err) < 0)
 		return -1;
-	for (size_t i = 0; i < r->n_rdma; i++) {
-		const struct cg_rdma *e = &r->rdma[i];
-		char hh[24] = "max", ho[24] = "max";
-		if (e->hca_handles.set)
-			snprintf(hh, sizeof(hh), "%" PRId64, e->hca_handles.v);
-		if (e->hca_objects.set)
-			snprintf(ho, sizeof(ho), "%" PRId64, e->hca_objects.v);
-		if (cg_writef(cg, dir, "rdma.max", err, "%s hca_handle=%s hca_object=%s", e->device,
-			      hh, ho) < 0)
-			return -1;
-	}
+	if (cg_rdma_write(cg, dir, r, err) < 0)
+		return -1;
 	/* network (net_cls/net_prio) has no v2 controller: ignored as runc does. */
 	/* devices: always on create; on update only when the update has rules (it replaces the
 	 * program, and a resources object without devices must not open everything) */
