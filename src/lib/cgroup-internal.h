@@ -81,6 +81,10 @@ int cg_write(const struct sk_cgroup *cg, const char *dir, const char *file, cons
 int cg_writef(const struct sk_cgroup *cg, const char *dir, const char *file, struct sk_err *err,
 	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int cg_read(const char *dir, const char *file, char **ret, struct sk_err *err);
+/* Reads a whole file (cgroupfs and procfs files report no size). */
+int cg_read_path(const char *path, char **ret, struct sk_err *err);
+/* a b c concatenated, malloc'ed; NULL on ENOMEM. */
+char *cg_join3(const char *a, const char *b, const char *c);
 bool cg_exists(const char *dir, const char *file);
 
 /* linux.resources, parsed and type-checked. Strings point into the yajl tree. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The cgroup lifecycle for the cgroupfs driver: mode and mount detection from mountinfo, the
+ * The cgroup lifecycle for the cgroupfs driver: mode detection (mounts: cgroup-mounts.c), the
  * container's path in each hierarchy (runc's rules), create with rollback, enter, kill, pids,
  * freeze, destroy, and the text saved in state.json. linux.resources is type-checked and
  * written by cgroup-v1.c / cgroup-v2.c.
@@ -40,7 +40,7 @@ static const char *const mode_names[] = {
 
 /* ---- files ---- */
 
-static char *join3(const char *a, const char *b, const char *c)
+char *cg_join3(const char *a, const char *b, const char *c)
 {
 	char *s = NULL;
 	if (asprintf(&s, "%s%s%s", a, b, c) < 0)
@@ -51,7 +51,7 @@ static char *join3(const char *a, const char *b, const char *c)
 int cg_write(const struct sk_cgroup *cg, const char *dir, const char *file, const char *value,
 	     struct sk_err *err)
 {
-	_cleanup_free_ char *path = join3(dir, "/", file);
+	_cleanup_free_ char *path = cg_join3(dir, "/", file);
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(value);
 	ssize_t n;
@@ -87,7 +87,7 @@ int cg_writef(const struct sk_cgroup *cg, const char *dir, const char *file, str
 	return cg_write(cg, dir, file, value, err);
 }
 
-static int read_path(const char *path, char **ret, struct sk_err *err)
+int cg_read_path(const char *path, char **ret, struct sk_err *err)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	_cleanup_free_ char *buf = NULL;
@@ -117,274 +117,17 @@ static int read_path(const char *path, char **ret, struct sk_err *err)
 
 int cg_read(const char *dir, const char *file, char **ret, struct sk_err *err)
 {
-	_cleanup_free_ char *path = join3(dir, "/", file);
+	_cleanup_free_ char *path = cg_join3(dir, "/", file);
 
 	if (!path)
 		return sk_fail(err, ENOMEM, "read %s", file);
-	return read_path(path, ret, err);
+	return cg_read_path(path, ret, err);
 }
 
 bool cg_exists(const char *dir, const char *file)
 {
-	_cleanup_free_ char *path = join3(dir, "/", file);
+	_cleanup_free_ char *path = cg_join3(dir, "/", file);
 	return path && access(path, F_OK) == 0;
-}
-
-/* ---- mountinfo ---- */
-
-/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-/* The controllers in a cgroup v1 superblock option list: options that are not controllers are
- * the generic ones and key=value ones, except name=. */
-static char *v1_controllers(const char *opts)
-{
-	static const char *const generic[] = {
-	    "rw", "ro", "xattr", "noprefix", "clone_children", "cpuset_v2_mode", "favordynmods"};
-	_cleanup_free_ char *copy = strdup(opts);
-	char *out = calloc(1, strlen(opts) + 1), *save = NULL;
-	size_t len = 0;
-
-	if (!copy || !out) {
-		free(out);
-		return NULL;
-	}
-	/* the output is never longer than the input: out has room */
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		bool skip = strchr(t, '=') && strncmp(t, "name=", 5) != 0;
-		for (size_t i = 0; i < ARRAY_SIZE(generic) && !skip; i++)
-			skip = strcmp(t, generic[i]) == 0;
-		if (skip)
-			continue;
-		if (len)
-			out[len++] = ',';
-		memcpy(out + len, t, strlen(t) + 1);
-		len += strlen(t);
-	}
-	return out;
-}
-
-void cg_hier_clear(struct cg_hier *h)
-{
-	free(h->controllers);
-	free(h->mountpoint);
-	free(h->root);
-	free(h->dir);
-	free(h->path);
-	memset(h, 0, sizeof(*h));
-}
-
-void cg_mounts_clear(struct cg_mounts *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		cg_hier_clear(&m->h[i]);
-	free(m->h);
-	m->h = NULL;
-	m->n = 0;
-}
-
-static bool wanted_v1(const char *controllers)
-{
-	/* Named hierarchies other than systemd's belong to someone else. */
-	if (!*controllers)
-		return false;
-	return strncmp(controllers, "name=", 5) != 0 || strcmp(controllers, "name=systemd") == 0;
-}
-
-static int mounts_add(struct cg_mounts *m, const char *ctl, const char *mnt, const char *root,
-		      bool v2, struct sk_err *err)
-{
-	struct cg_hier *nh = realloc(m->h, (m->n + 1) * sizeof(*nh));
-
-	if (!nh)
-		return sk_fail(err, ENOMEM, "cgroup mounts");
-	m->h = nh;
-	nh = &m->h[m->n];
-	memset(nh, 0, sizeof(*nh));
-	nh->controllers = strdup(ctl);
-	nh->mountpoint = strdup(mnt);
-	nh->root = strdup(root);
-	nh->v2 = v2;
-	m->n++;
-	if (!nh->controllers || !nh->mountpoint || !nh->root)
-		return sk_fail(err, ENOMEM, "cgroup mounts");
-	return 0;
-}
-
-struct mi_line {
-	char *devno, *root, *mnt, *fstype, *superopts;
-};
-
-static bool mi_split(char *line, struct mi_line *ml)
-{
-	char *f[6] = {NULL}, *save = NULL, *t;
-	int i = 0;
-
-	for (t = strtok_r(line, " ", &save); t && i < 5; t = strtok_r(NULL, " ", &save))
-		f[i++] = t;
-	if (i < 5)
-		return false;
-	/* optional fields until "-" */
-	for (t = strtok_r(NULL, " ", &save); t && strcmp(t, "-") != 0;
-	     t = strtok_r(NULL, " ", &save))
-		;
-	if (!t)
-		return false;
-	ml->fstype = strtok_r(NULL, " ", &save);
-	if (!strtok_r(NULL, " ", &save)) /* source */
-		return false;
-	ml->superopts = strtok_r(NULL, " \n", &save);
-	if (!ml->fstype || !ml->superopts)
-		return false;
-	ml->devno = f[2];
-	ml->root = f[3];
-	ml->mnt = f[4];
-	unescape(ml->root);
-	unescape(ml->mnt);
-	return true;
-}
-
-/* True when a mount listed after line `index` sits on mnt or on one of its parents: then mnt
- * is hidden (a tmpfs over /sys/fs/cgroup/unified, say) and must not be used. */
-static bool mi_hidden(const char *text, size_t index, const char *mnt)
-{
-	_cleanup_free_ char *copy = strdup(text);
-	char *save = NULL;
-	size_t i = 0, n = strlen(mnt);
-
-	if (!copy)
-		return false;
-	for (char *line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save), i++) {
-		struct mi_line ml;
-		if (i <= index || !mi_split(line, &ml))
-			continue;
-		size_t m = strlen(ml.mnt);
-		if ((m == n && !strcmp(ml.mnt, mnt)) ||
-		    (m < n && !strncmp(ml.mnt, mnt, m) && (mnt[m] == '/' || m == 1)))
-			return true;
-	}
-	return false;
-}
-
-/* Fills m with the v1 hierarchies (one mount each: a hierarchy mounted twice counts once) and
- * remembers where cgroup2 is mounted. Mounts hidden under later ones are skipped. */
-static int mi_collect(const char *text, const char *cgroup_root, struct cg_mounts *v1,
-		      struct cg_mounts *v2_root, struct cg_mounts *v2_unified,
-		      struct cg_mounts *v2_other, struct sk_err *err)
-{
-	_cleanup_free_ char *copy = strdup(text);
-	_cleanup_free_ char *unified = join3(cgroup_root, "/unified", "");
-	_cleanup_free_ char *seen = strdup(" ");
-	char *save = NULL;
-
-	if (!copy || !unified || !seen)
-		return sk_fail(err, ENOMEM, "parse mountinfo");
-	size_t index = 0;
-	for (char *line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save), index++) {
-		struct mi_line ml;
-		_cleanup_free_ char *ctl = NULL, *key = NULL;
-		struct cg_mounts *dst;
-
-		if (!mi_split(line, &ml))
-			continue;
-		if ((!strcmp(ml.fstype, "cgroup2") || !strcmp(ml.fstype, "cgroup")) &&
-		    mi_hidden(text, index, ml.mnt))
-			continue;
-		if (strcmp(ml.fstype, "cgroup2") == 0) {
-			dst = strcmp(ml.mnt, cgroup_root) == 0 ? v2_root
-			      : strcmp(ml.mnt, unified) == 0   ? v2_unified
-							       : v2_other;
-			if (dst->n == 0 && mounts_add(dst, "", ml.mnt, ml.root, true, err) < 0)
-				return -1;
-			continue;
-		}
-		if (strcmp(ml.fstype, "cgroup") != 0)
-			continue;
-		ctl = v1_controllers(ml.superopts);
-		key = join3(" ", ml.devno, " ");
-		if (!ctl || !key)
-			return sk_fail(err, ENOMEM, "parse mountinfo");
-		if (!wanted_v1(ctl) || strstr(seen, key))
-			continue;
-		char *ns = join3(seen, ml.devno, " ");
-		if (!ns)
-			return sk_fail(err, ENOMEM, "parse mountinfo");
-		free(seen);
-		seen = ns;
-		if (mounts_add(v1, ctl, ml.mnt, ml.root, false, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static void mounts_move(struct cg_mounts *dst, struct cg_mounts *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		struct cg_hier *nh = realloc(dst->h, (dst->n + 1) * sizeof(*nh));
-		if (!nh)
-			break;
-		dst->h = nh;
-		dst->h[dst->n++] = src->h[i];
-		memset(&src->h[i], 0, sizeof(src->h[i]));
-	}
-	cg_mounts_clear(src);
-}
-
-int cg_mounts_parse(const char *mountinfo, const char *cgroup_root, struct cg_mounts *ret,
-		    struct sk_err *err)
-{
-	struct cg_mounts v1 = {0}, v2r = {0}, v2u = {0}, v2o = {0};
-	int r = mi_collect(mountinfo, cgroup_root, &v1, &v2r, &v2u, &v2o, err);
-
-	memset(ret, 0, sizeof(*ret));
-	if (r == 0) {
-		if (v2r.n) {
-			ret->mode = SK_CGROUP_UNIFIED;
-			mounts_move(ret, &v2r);
-		} else if (v1.n) {
-			ret->mode = v2u.n ? SK_CGROUP_HYBRID : SK_CGROUP_LEGACY;
-			mounts_move(ret, &v1);
-			mounts_move(ret, &v2u);
-		} else if (v2o.n) {
-			ret->mode = SK_CGROUP_UNIFIED;
-			mounts_move(ret, &v2o);
-		} else {
-			r = sk_fail(err, 0, "no cgroup hierarchy is mounted");
-		}
-	}
-	cg_mounts_clear(&v1);
-	cg_mounts_clear(&v2r);
-	cg_mounts_clear(&v2u);
-	cg_mounts_clear(&v2o);
-	if (r < 0)
-		cg_mounts_clear(ret);
-	return r;
-}
-
-int cg_mounts_detect(const struct cg_env *env, struct cg_mounts *ret, struct sk_err *err)
-{
-	_cleanup_free_ char *text = NULL;
-
-	if (read_path(env->mountinfo, &text, err) < 0)
-		return sk_wrap(err, "detect cgroup mode");
-	if (cg_mounts_parse(text, env->cgroup_root, ret, err) < 0)
-		return sk_wrap(err, "detect cgroup mode from %s", env->mountinfo);
-	return 0;
 }
 
 int sk_cgroup_mode_detect(enum sk_cgroup_mode *ret, struct sk_err *err)
@@ -457,8 +200,8 @@ static int own_cgroup(const struct cg_env *env, const char *self_cg, const struc
 		if (h->v2) {
 			match = strcmp(line, "0") == 0 && c1[1] == '\0';
 		} else {
-			_cleanup_free_ char *want = join3(",", h->controllers, ",");
-			_cleanup_free_ char *have = join3(",", c1 + 1, ",");
+			_cleanup_free_ char *want = cg_join3(",", h->controllers, ",");
+			_cleanup_free_ char *have = cg_join3(",", c1 + 1, ",");
 			char *first_end;
 			if (!want || !have)
 				return sk_fail(err, ENOMEM, "read %s", env->proc_cgroup);
@@ -498,17 +241,17 @@ static int hier_resolve(const struct cg_env *env, const char *self_cg, struct cg
 		else
 			return sk_fail(err, 0, "cgroup %s of this process is outside %s (%s)", own,
 				       h->mountpoint, h->root);
-		sub = join3(rel, strcmp(rel, "/") == 0 || !*rel ? "" : "/", inner);
+		sub = cg_join3(rel, strcmp(rel, "/") == 0 || !*rel ? "" : "/", inner);
 		if (sub && sub[0] != '/') {
-			char *s2 = join3("/", sub, "");
+			char *s2 = cg_join3("/", sub, "");
 			free(sub);
 			sub = s2;
 		}
 	}
 	if (!sub)
 		return sk_fail(err, ENOMEM, "cgroup path");
-	path = join3(strcmp(h->root, "/") == 0 ? "" : h->root, sub, "");
-	dir = join3(env->prefix, strcmp(h->mountpoint, "/") == 0 ? "" : h->mountpoint, sub);
+	path = cg_join3(strcmp(h->root, "/") == 0 ? "" : h->root, sub, "");
+	dir = cg_join3(env->prefix, strcmp(h->mountpoint, "/") == 0 ? "" : h->mountpoint, sub);
 	if (!path || !dir)
 		return sk_fail(err, ENOMEM, "cgroup path");
 	free(h->dir);
@@ -530,8 +273,8 @@ struct cg_hier *cg_find(const struct sk_cgroup *cg, const char *controller)
 		}
 		if (h->v2)
 			continue;
-		_cleanup_free_ char *want = join3(",", controller, ",");
-		_cleanup_free_ char *have = join3(",", h->controllers, ",");
+		_cleanup_free_ char *want = cg_join3(",", controller, ",");
+		_cleanup_free_ char *have = cg_join3(",", h->controllers, ",");
 		if (want && have && strstr(have, want))
 			return h;
 	}
@@ -617,7 +360,7 @@ static int remove_tree(const struct sk_cgroup *cg, const char *dir, struct sk_er
 		_cleanup_free_ char *sub = NULL;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		sub = join3(dir, "/", de->d_name);
+		sub = cg_join3(dir, "/", de->d_name);
 		if (!sub)
 			r = sk_fail(err, ENOMEM, "remove %s", dir);
 		else if (de->d_type == DT_DIR)
@@ -638,7 +381,7 @@ static int rmdir_level(const struct sk_cgroup *cg, const char *dir)
 		DIR *d = opendir(dir);
 		struct dirent *de;
 		while (d && (de = readdir(d))) {
-			_cleanup_free_ char *sub = join3(dir, "/", de->d_name);
+			_cleanup_free_ char *sub = cg_join3(dir, "/", de->d_name);
 			if (de->d_type == DT_REG && sub)
 				unlink(sub);
 		}
@@ -793,7 +536,7 @@ int cg_create_env(const struct cg_env *env, enum sk_cgroup_manager mgr, const ch
 	cg->h = TAKE_PTR(m.h);
 	cg->n = m.n;
 	/* a relative path starts at our own cgroups: read them once for every hierarchy */
-	if (inner[0] != '/' && read_path(env->proc_cgroup, &self_cg, err) < 0)
+	if (inner[0] != '/' && cg_read_path(env->proc_cgroup, &self_cg, err) < 0)
 		goto out;
 	for (size_t i = 0; i < cg->n; i++)
 		if (hier_resolve(env, self_cg, &cg->h[i], inner, err) < 0)
@@ -849,7 +592,7 @@ int sk_cgroup_self_open(const struct sk_cgroup *cg, struct sk_cgroup_self *ret, 
 		_cleanup_free_ char *path = NULL;
 		if (cg->h[i].v2)
 			continue;
-		path = join3(cg->h[i].dir, "/", "tasks");
+		path = cg_join3(cg->h[i].dir, "/", "tasks");
 		if (!path) {
 			sk_cgroup_self_close(ret);
 			return sk_fail(err, ENOMEM, "enter cgroup");
@@ -942,7 +685,7 @@ static int pids_collect(const char *dir, pid_t **v, size_t *n, struct sk_err *er
 		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		sub = join3(dir, "/", de->d_name);
+		sub = cg_join3(dir, "/", de->d_name);
 		r = sub ? pids_collect(sub, v, n, err) : sk_fail(err, ENOMEM, "list pids");
 	}
 	closedir(d);
