@@ -4,10 +4,12 @@
  * (stderr and --log). Everything else lives in src/cmd/ (flags) and src/lib/ (the work).
  */
 #include "config.h"
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cmd/cmd.h"
 #include "lib/spec.h"
 
@@ -146,6 +148,44 @@ static void report(const struct sk_global *g, struct sk_err *err)
 	sk_log(&g->log, "error", "%s", msg);
 }
 
+/* fds 3 .. 3+N-1 go to the container (--preserve-fds N, LISTEN_FDS): the log file must not
+ * sit there, or the container would get a host file it can write. The command's flags are
+ * parsed later, so this over-estimates N from any --preserve-fds in the arguments (a higher
+ * log fd costs nothing; if the rlimit forbids it, the fd stays where it is and create/exec's
+ * slot reservation cannot move it: runc shares that corner). */
+static void keep_log_out_of_passed_fds(struct sk_log *log, int argc, char **argv)
+{
+	const char *v = getenv("LISTEN_FDS");
+	long n = v ? strtol(v, NULL, 10) : 0, most = 0;
+
+	if (log->fd < 0)
+		return;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		while (*a == '-')
+			a++;
+		if (a == argv[i] || strncmp(a, "preserve-fds", 12) != 0)
+			continue;
+		if (a[12] == '=')
+			val = a + 13;
+		else if (a[12] == '\0' && i + 1 < argc)
+			val = argv[i + 1];
+		long k = val ? strtol(val, NULL, 10) : 0;
+		if (k > most)
+			most = k;
+	}
+	if (n < 0 || n > 65536)
+		n = 0;
+	n += most;
+	if (log->fd >= 3 + n)
+		return;
+	int fd = fcntl(log->fd, F_DUPFD_CLOEXEC, (int)(3 + n));
+	if (fd >= 0) {
+		close(log->fd);
+		log->fd = fd;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct sk_global g = {.root = "/run/skiff", .log = {.fd = -1}};
@@ -168,6 +208,7 @@ int main(int argc, char **argv)
 	}
 	if (log_path && sk_log_open(&g.log, log_path, &err) < 0)
 		goto out;
+	keep_log_out_of_passed_fds(&g.log, argc - p.index, argv + p.index);
 	if (p.index >= argc) {
 		print_help();
 		status = 0;

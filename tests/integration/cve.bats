@@ -158,6 +158,20 @@ fds_of() {
 	[[ "$(kv fd.3)" == */config.json ]]
 }
 
+@test "CVE-2024-21626: the --log file never lands in a --preserve-fds slot" {
+	is_runc && skip "runc 1.1.5 passes its own --log file on as fd 3"
+	set_args /probe fds
+	# fd 3 is closed, so a log file opened first would sit there and be passed on as fd 3
+	local flag
+	for flag in "--preserve-fds 1" "--preserve-fds=1" "-preserve-fds 1"; do
+		# shellcheck disable=SC2086
+		run -0 "$RUNTIME" --root "$ROOT" --log "$TEST_DIR/skiff.log" run --bundle "$BUNDLE" \
+			$flag "$(new_id)" 3>&-
+		echo "$flag: $output"
+		! grep -q 'skiff\.log' <<<"$output"
+	done
+}
+
 @test "CVE-2024-21626: LISTEN_FDS slots the caller left empty get none of the runtime's fds" {
 	set_args /probe fds
 	# fds 3 and 4 are closed: whatever the runtime opens must not land there and be passed on.
