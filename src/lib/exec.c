@@ -528,6 +528,9 @@ static int open_terminal(struct exec_ctx *x, int root, int *ret_peer, struct sk_
 	if (sk_pty_open(ptmx, p->has_console_size, p->console_height, p->console_width, &master,
 			ret_peer, err) < 0)
 		return -1;
+	/* Here, not in the parent: the process may write before the parent reads SYNC_PTY. */
+	if (!x->o->console_socket && sk_pty_clear_onlcr(master, err) < 0)
+		return -1;
 	return sk_sync_send(x->child_sock, SYNC_PTY, 0, NULL, master, err);
 }
 

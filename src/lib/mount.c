@@ -191,23 +191,57 @@ int sk_mount_make_idmapped(int bundle_fd, const struct sk_mount *m, int userns_f
 	return fd;
 }
 
+/*
+ * A tmpfs over a directory that exists in the rootfs takes that directory's mode, set-id and
+ * sticky bits included, unless the options give mode= (as runc does: an image's 1777 /tmp
+ * stays 1777). The mode goes into the mount data, so a read-only tmpfs gets it too.
+ * *ret_data is NULL when m->data is to be used as it is.
+ */
+static int tmpfs_data(const struct sk_mount_ctx *ctx, const struct sk_mount *m, char **ret_data,
+		      struct sk_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct sk_err ignored = {0};
+	struct stat st;
+	int n;
+
+	*ret_data = NULL;
+	if (m->data && (!strncmp(m->data, "mode=", 5) || strstr(m->data, ",mode=")))
+		return 0;
+	fd = sk_open_in_root(ctx->root_fd, m->destination, O_PATH, 0, &ignored);
+	sk_err_clear(&ignored);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	if (m->data && *m->data)
+		n = asprintf(ret_data, "%s,mode=%04o", m->data, (unsigned)(st.st_mode & 07777));
+	else
+		n = asprintf(ret_data, "mode=%04o", (unsigned)(st.st_mode & 07777));
+	if (n < 0) {
+		*ret_data = NULL;
+		return sk_fail(err, ENOMEM, "tmpfs options for %s", m->destination);
+	}
+	return 0;
+}
+
 int sk_mount_apply(const struct sk_mount_ctx *ctx, const struct sk_mount *m, struct sk_err *err)
 {
 	_cleanup_close_ int target = -1;
-	_cleanup_free_ char *labeled = NULL;
+	_cleanup_free_ char *labeled = NULL, *tmpfs = NULL;
 	const char *type = m->type ? m->type : "";
 
 	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))
 		return sk_mount_cgroup(ctx, m, err);
+	if (!m->bind && !strcmp(type, "tmpfs") && tmpfs_data(ctx, m, &tmpfs, err) < 0)
+		return -1;
 	target = prepare_target(ctx, m, err);
 	if (target < 0)
 		return -1;
 	if (m->bind)
 		return mount_bind(ctx, m, target, err);
-	if (sk_lsm_mount_data(ctx->mount_label, type, m->data, &labeled, err) < 0)
+	if (sk_lsm_mount_data(ctx->mount_label, type, tmpfs ? tmpfs : m->data, &labeled, err) < 0)
 		return -1;
 	if (sk_mount_fd(m->source ? m->source : type, target, type, m->flags & ~MS_REMOUNT,
-			labeled ? labeled : m->data, m->destination, err) < 0)
+			labeled ? labeled : (tmpfs ? tmpfs : m->data), m->destination, err) < 0)
 		return -1;
 	if (!m->propagation && !m->attr_set && !m->attr_clr)
 		return 0;

@@ -446,10 +446,16 @@ int sk_container_ps(const struct sk_global *g, const char *id, bool json, char *
 
 	if (open_with_cgroup(g, id, &dirfd, &st, &cg, err) < 0)
 		return -1;
-	if (sk_state_status(st) == SK_STATUS_STOPPED)
-		return sk_fail(err, 0, "container \"%s\" is not running", id);
-	if (sk_cgroup_pids(cg, &pids, &n, err) < 0)
-		return sk_wrap(err, "ps container \"%s\"", id);
+	/*
+	 * A stopped container is listed, not refused (runc prints the bare header): its cgroup
+	 * may still hold processes when it shared the host's pid namespace, or be gone already.
+	 */
+	if (sk_cgroup_pids(cg, &pids, &n, err) < 0) {
+		if (sk_state_status(st) != SK_STATUS_STOPPED)
+			return sk_wrap(err, "ps container \"%s\"", id);
+		sk_err_clear(err);
+		n = 0;
+	}
 	/* ps runs without the lock: it may take a while and others must not wait */
 	closep(&dirfd);
 	dirfd = -1;

@@ -3,6 +3,8 @@
  * Signal names as `kill` accepts them: a number, or a name with or without "SIG" in any case,
  * including the real-time forms RTMIN, RTMIN+n, RTMAX-n. RTMIN is the C library's SIGRTMIN
  * (34 with glibc, which keeps 32 and 33 for itself), as runc and kill(1) use it.
+ * 0 is accepted as kill(2) takes it: no signal is sent, only the process's existence checked
+ * (`runc kill ID 0` is how callers probe a container).
  */
 #include "config.h"
 #include <signal.h>
@@ -68,8 +70,8 @@ int sk_signal_parse(const char *s, int *ret, struct sk_err *err)
 		return sk_fail(err, 0, "invalid signal \"\"");
 	n = small_number(s);
 	if (n >= 0) {
-		if (n < 1 || n > SIGRTMAX)
-			return sk_fail(err, 0, "invalid signal \"%s\": out of range 1..%d", s,
+		if (n > SIGRTMAX)
+			return sk_fail(err, 0, "invalid signal \"%s\": out of range 0..%d", s,
 				       SIGRTMAX);
 		*ret = n;
 		return 0;

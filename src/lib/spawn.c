@@ -197,7 +197,10 @@ static int sync_loop(struct sk_spawn *sp, int sock, pid_t *stage_pid, struct sk_
 				if (r < 0)
 					return -1;
 			} else {
+				/* the process waits for start: no output can precede this */
 				sp->pty_master = fd;
+				if (sk_pty_clear_onlcr(fd, err) < 0)
+					return -1;
 			}
 			break;
 		case SYNC_SECCOMP: {

@@ -105,6 +105,19 @@ int sk_pty_open(int ptmx_fd, bool has_size, unsigned rows, unsigned cols, int *r
 	return 0;
 }
 
+int sk_pty_clear_onlcr(int fd, struct sk_err *err)
+{
+	struct termios t;
+
+	/* On a master, the termios ioctls act on its peer: one call covers both ends. */
+	if (tcgetattr(fd, &t) < 0)
+		return sk_fail(err, errno, "get terminal attributes");
+	t.c_oflag &= ~(tcflag_t)ONLCR;
+	if (tcsetattr(fd, TCSANOW, &t) < 0)
+		return sk_fail(err, errno, "clear ONLCR on the terminal");
+	return 0;
+}
+
 int sk_pty_make_controlling(int peer_fd, struct sk_err *err)
 {
 	/* Already a session leader (EPERM) is fine: it just must not have another terminal. */

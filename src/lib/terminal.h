@@ -18,6 +18,10 @@
  * O_CLOEXEC, unlocked, window size applied if has_size (rows, cols <= 65535). */
 int sk_pty_open(int ptmx_fd, bool has_size, unsigned rows, unsigned cols, int *ret_master,
 		int *ret_peer, struct sk_err *err);
+/* Clears ONLCR on a pty (master or peer): what the container writes reaches our stdout with
+ * "\n" as written, not "\r\n". Used when skiff itself relays the terminal to its own stdio
+ * (run or exec in the foreground, no --console-socket), as runc does. */
+int sk_pty_clear_onlcr(int fd, struct sk_err *err);
 /* setsid (unless already a session leader), TIOCSCTTY, dup2 onto 0, 1, 2 without O_CLOEXEC.
  * On success peer_fd is closed when > 2; on failure it is left to the caller. */
 int sk_pty_make_controlling(int peer_fd, struct sk_err *err);

@@ -54,6 +54,35 @@ static void say(const char *s)
 	sys3(NR_write, 2, (long)s, (long)len(s));
 }
 
+/* The usual reasons execve fails, worded as runc prints them; others are shown as "errno N". */
+static const char *reason(unsigned long e)
+{
+	switch (e) {
+	case 1:
+		return "operation not permitted";
+	case 2:
+		return "no such file or directory";
+	case 7:
+		return "argument list too long";
+	case 8:
+		return "exec format error";
+	case 12:
+		return "cannot allocate memory";
+	case 13:
+		return "permission denied";
+	case 20:
+		return "not a directory";
+	case 21:
+		return "is a directory";
+	case 26:
+		return "text file busy";
+	case 40:
+		return "too many levels of symbolic links";
+	default:
+		return 0;
+	}
+}
+
 void tramp_main(long *sp)
 {
 	long argc = sp[0];
@@ -64,16 +93,18 @@ void tramp_main(long *sp)
 
 	if (argc >= 2) {
 		long r = sys3(NR_execve, (long)argv[0], (long)(argv + 1), (long)envp);
-		/* Only reached on failure (r = -errno): "skiff: exec PATH: errno N". */
+		/* Only reached on failure (r = -errno): "skiff: exec PATH: REASON". */
 		unsigned long e = (unsigned long)-r;
+		const char *why = reason(e);
 		num[i] = '\0';
 		do
 			num[--i] = (char)('0' + e % 10);
 		while ((e /= 10) && i > 0);
 		say("skiff: exec ");
 		say(argv[0]);
-		say(": errno ");
-		say(num + i);
+		say(": ");
+		say(why ? why : "errno ");
+		say(why ? "" : num + i);
 		say("\n");
 	}
 	for (;;)

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!s)
 		return 0;
 	if (sk_signal_parse(s, &sig, &err) == 0) {
-		if (sig <= 0 || sig >= 65)
+		if (sig < 0 || sig >= 65)
 			abort();
 	} else if (!err.msg) {
 		abort();

@@ -354,6 +354,19 @@ start_dumper() {
 	run ! runtime ps --format yaml "$ID"
 }
 
+@test "ps of a stopped container: the bare header, an empty json list" {
+	set_args /probe exit 0
+	run_d "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	wait_status "$ID" stopped
+	run -0 runtime ps "$ID"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *PID* ]]
+	run -0 runtime ps --format json "$ID"
+	# runc prints null here; an empty array decodes the same into a list of pids.
+	jq -e '. == [] or . == null' <<<"$output"
+}
+
 @test "events --stats: runc's fields" {
 	update_config '.linux.resources.memory = {"limit": 67108864}
 		| .linux.resources.pids = {"limit": 40}'

@@ -215,6 +215,28 @@ probe_run() {
 	assert_kv uid 1000
 }
 
+@test "mounts: tmpfs over an existing directory takes its mode, set-id and sticky bits" {
+	mkdir -p "$ROOTFS/srv/a" "$ROOTFS/srv/b" "$ROOTFS/srv/c"
+	chmod 7777 "$ROOTFS/srv/a"
+	chmod 0710 "$ROOTFS/srv/b"
+	chmod 0710 "$ROOTFS/srv/c"
+	update_config '.mounts += [
+		{"destination": "/srv/a", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]},
+		{"destination": "/srv/b", "type": "tmpfs", "source": "tmpfs", "options": ["ro"]},
+		{"destination": "/srv/c", "type": "tmpfs", "source": "tmpfs", "options": ["mode=0444"]},
+		{"destination": "/srv/new", "type": "tmpfs", "source": "tmpfs"}]'
+	probe_run stat /srv/a stat /srv/b stat /srv/c stat /srv/new
+	local modes
+	modes="$(grep '^mode=' <<<"$output" | tr '\n' ' ')"
+	# /srv/b: a read-only tmpfs gets it as well (from the mount options, no chmod after).
+	# /srv/c: an explicit mode= wins over the directory's.
+	# /srv/new: a destination the runtime creates keeps the tmpfs default.
+	local want="mode=7777 mode=0710 mode=0444 mode=1777 "
+	# runc before 1.1.9 chmods over an explicit mode= (its issue 3911).
+	is_runc && [[ "$(runtime_version)" == 1.1.[0-8]* ]] && want="mode=7777 mode=0710 mode=0710 mode=1777 "
+	[ "$modes" = "$want" ] || { echo "$modes" >&2; false; }
+}
+
 @test "mounts: bind ro" {
 	mkdir "$TEST_DIR/host"
 	echo hello >"$TEST_DIR/host/file"

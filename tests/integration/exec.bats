@@ -328,6 +328,14 @@ procs_in_cgroup() {
 	[[ "$(kv tty1)" == /dev/pts/* ]]
 }
 
+@test "exec --tty in the foreground passes newlines through as written" {
+	is_skiff || skip "runc needs a terminal on stdin"
+	start_ctr
+	run -0 runtime exec -t "$ID" sh -c 'printf "one\ntwo\n"' </dev/null
+	[[ "$output" != *$'\r'* ]] || { od -c <<<"$output" >&2; false; }
+	[ "$output" = $'one\ntwo' ]
+}
+
 @test "exec into a container with a user namespace and a cgroup namespace" {
 	requires_ns user
 	requires_ns cgroup

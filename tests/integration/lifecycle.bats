@@ -199,6 +199,21 @@ load helpers
 	[ "$(jq -r .status <<<"$output")" = running ]
 }
 
+@test "kill: signal 0 probes the container without signalling it" {
+	set_args /probe signal-wait
+	run_d "$ID"
+	[ "$status" -eq 0 ]
+	wait_for_file "$TEST_DIR/$ID.out"
+	run -0 runtime kill "$ID" 0
+	run -0 runtime state "$ID"
+	[ "$(jq -r .status <<<"$output")" = running ]
+	run -0 runtime kill "$ID" KILL
+	wait_status "$ID" stopped
+	run ! runtime kill "$ID" 0
+	[[ "$output" == *"container not running"* ]]
+	! grep -q '^signal=' "$TEST_DIR/$ID.out"
+}
+
 @test "kill --all signals every process of the container" {
 	# sh starts a background sleeper: with --all both die.
 	set_args /bin/sh -c 'sleep 1000 & exec /probe signal-wait'
@@ -238,6 +253,30 @@ load helpers
 	set_args /probe hostname
 	run -0 runtime run --bundle "$BUNDLE" "$ID"
 	assert_kv hostname skiff-test
+}
+
+@test "run: a terminal in the foreground passes newlines through as written" {
+	is_skiff || skip "runc needs a terminal on stdin"
+	update_config '.process.terminal = true'
+	set_args sh -c 'printf "one\ntwo\n"'
+	run -0 runtime run --bundle "$BUNDLE" "$ID" </dev/null
+	# ONLCR cleared on the pty: no "\r\n" from the tty layer.
+	[[ "$output" != *$'\r'* ]] || { od -c <<<"$output" >&2; false; }
+	[ "$output" = $'one\ntwo' ]
+}
+
+@test "run: an execve failure names the cause in words" {
+	printf '#!/no/such/interpreter\n' >"$ROOTFS/script"
+	chmod +x "$ROOTFS/script"
+	set_args /script
+	# skiff exits 127 as a shell does for a command it cannot run; runc exits 1.
+	if is_skiff; then
+		run -127 runtime run --bundle "$BUNDLE" "$ID"
+	else
+		run ! runtime run --bundle "$BUNDLE" "$ID"
+	fi
+	assert_output_has "no such file or directory"
+	assert_output_lacks "errno"
 }
 
 @test "run: a container killed by a signal exits 128+signal" {
