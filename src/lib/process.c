@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "caps.h"
 #include "cleanup.h"
@@ -141,6 +142,39 @@ static int restore_effective(struct sk_err *err)
 	return 0;
 }
 
+/*
+ * Hands the process's stdio (or the terminal that becomes it) to its user, the group kept, as
+ * runc does: a non-root user must be able to use its console and reopen /dev/stdout
+ * (/proc/self/fd/1), which a pipe or pty owned by root forbids. /dev/null is never touched
+ * (runc issue 3674). Errors that only say "cannot, here" (an owner or group not mapped in
+ * the user namespace, a read-only /dev) leave the fd as it is.
+ */
+static int fix_stdio_owner(const struct sk_proc *s, struct sk_err *err)
+{
+	uid_t uid = s->process->user.uid;
+	int fds[3] = {0, 1, 2}, n = 3;
+
+	if (s->pty_peer >= 0) {
+		fds[0] = s->pty_peer;
+		n = 1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+
+		if (fstat(fds[i], &st) < 0) {
+			if (errno == EBADF)
+				continue;
+			return sk_fail(err, errno, "stat fd %d", fds[i]);
+		}
+		if (st.st_uid == uid || (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
+			continue;
+		if (fchown(fds[i], uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM &&
+		    errno != EROFS)
+			return sk_fail(err, errno, "chown stdio fd %d to uid %u", fds[i], uid);
+	}
+	return 0;
+}
+
 static int setup_user(struct sk_proc *s, struct sk_err *err)
 {
 	const struct sk_process *p = s->process;
@@ -191,24 +225,47 @@ static const char *env_get(char **envp, const char *key)
 	return NULL;
 }
 
+/* The slot of envp[0..n) whose name is that of var ("NAME=..."), or n. */
+static size_t env_slot(char **envp, size_t n, const char *var)
+{
+	size_t len = strcspn(var, "=");
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(envp[i], var, len) && (envp[i][len] == '=' || envp[i][len] == '\0'))
+			return i;
+	return n;
+}
+
+/*
+ * process.env with each name once, the last value winning in the first one's place, and an
+ * unset or empty HOME taken from the user's passwd entry: what runc does, and what images
+ * built by Docker rely on ("HOME=" in an image config means "the user's home").
+ */
 static int build_env(struct sk_proc *s, struct sk_err *err)
 {
 	const struct sk_process *p = s->process;
-	size_t n = p->n_env;
-	char **envp = calloc(n + 4, sizeof(char *));
+	char **envp = calloc(p->n_env + 4, sizeof(char *));
+	size_t n = 0, home;
 
 	if (!envp)
 		return sk_fail(err, ENOMEM, "environment");
 	s->envp = envp;
-	for (size_t i = 0; i < n; i++)
-		envp[i] = p->env[i];
-	if (!env_get(envp, "HOME")) {
+	for (size_t i = 0; i < p->n_env; i++) {
+		size_t at = env_slot(envp, n, p->env[i]);
+		envp[at] = p->env[i];
+		if (at == n)
+			n++;
+	}
+	home = env_slot(envp, n, "HOME=");
+	if (home == n || !strchr(envp[home], '=') || strchr(envp[home], '=')[1] == '\0') {
 		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		_cleanup_free_ char *home = NULL;
-		if (root >= 0 && sk_user_home(root, p->user.uid, &home, err) < 0)
+		_cleanup_free_ char *dir = NULL;
+		if (root >= 0 && sk_user_home(root, p->user.uid, &dir, err) < 0)
 			sk_err_clear(err);
-		if (asprintf(&envp[n++], "HOME=%s", home ? home : "/") < 0)
+		if (asprintf(&envp[home], "HOME=%s", dir ? dir : "/") < 0)
 			return sk_fail(err, ENOMEM, "environment");
+		if (home == n)
+			n++;
 	}
 	if (s->listen_fds > 0) {
 		if (asprintf(&envp[n++], "LISTEN_FDS=%d", s->listen_fds) < 0 ||
@@ -304,7 +361,7 @@ int sk_proc_prepare(struct sk_proc *s, struct sk_err *err)
 
 	if (setup_attributes(s, err) < 0 || setup_cwd(p->cwd, err) < 0 || build_env(s, err) < 0)
 		return -1;
-	if (resolve_exe(s, err) < 0 || setup_user(s, err) < 0)
+	if (resolve_exe(s, err) < 0 || fix_stdio_owner(s, err) < 0 || setup_user(s, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return sk_fail(err, errno, "prctl PR_SET_NO_NEW_PRIVS");

@@ -44,6 +44,36 @@ probe_run() {
 	assert_output_lacks "_LIBCONTAINER"
 }
 
+@test "env: a name set twice keeps the last value in the first place; empty HOME is the user's" {
+	update_config '.process.env = ["ONE=1", "HOME=", "TWO=2", "ONE=uno", "HOME=/x", "HOME="]
+		| .process.user.uid = 0'
+	probe_run env
+	[ "$(grep -c '^ONE=' <<<"$output")" -eq 1 ]
+	[ "$(grep -c '^HOME=' <<<"$output")" -eq 1 ]
+	assert_kv ONE uno
+	# "HOME=" (as Docker writes for an image without one) means the passwd home.
+	assert_kv HOME /root
+	[ "${lines[0]}" = ONE=uno ]
+	[ "${lines[2]}" = TWO=2 ]
+}
+
+@test "user: a non-root process owns its stdio and its terminal, /dev/null stays root's" {
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	set_args sh -c 'echo hi; stat -c %u /proc/self/fd/1 >/dev/stderr'
+	run_d "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	wait_status "$ID" stopped
+	[ "$(ctr_output "$ID")" = hi ]
+	# the caller's file became the user's (its group kept): it can reopen /dev/stdout
+	[ "$(stat -c %u "$TEST_DIR/$ID.out")" = 1000 ]
+	[ "$(stat -c %u /dev/null)" = 0 ]
+	is_skiff || return 0 # runc wants a terminal on its own stdin for the part below
+	update_config '.process.terminal = true'
+	set_args sh -c 'stat -c %u:%g "$(tty)"'
+	run -0 runtime run --bundle "$BUNDLE" "$(new_id)" </dev/null
+	[ "$output" = 1000:5 ]
+}
+
 @test "cwd" {
 	update_config '.process.cwd = "/tmp"'
 	probe_run cwd
