@@ -161,8 +161,8 @@ static int run_exec(const struct sk_global *g, int argc, char **argv, struct sk_
 	o.id = rest[0];
 	o.args = rest + 1;
 	o.n_args = n_rest - 1;
-	if (sk_container_exec(g, &o, &status, err) == 0)
-		ret = status;
+	/* 255 when skiff itself failed (as runc): any other status is the process's own. */
+	ret = sk_container_exec(g, &o, &status, err) == 0 ? status : 255;
 out:
 	free(o.env);
 	free(o.caps);

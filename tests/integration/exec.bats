@@ -226,6 +226,15 @@ procs_in_cgroup() {
 	[ "$(grep -c '^fd\.' <<<"$output")" -eq 4 ] || { echo "$output"; false; }
 }
 
+@test "exec: a failure of the runtime itself exits 255, the process's statuses pass through" {
+	start_ctr
+	run -1 runtime exec "$ID" false
+	run -255 runtime exec "$ID" /no/such/program
+	run -255 runtime exec --pid-file "$TEST_DIR/no/such/dir/pid" "$ID" true
+	run -255 runtime exec nosuchcontainer true
+	[[ "$output" == *"does not exist"* ]]
+}
+
 @test "exec: exit status, 128+signal, and signals forwarded to the process" {
 	start_ctr
 	run runtime exec "$ID" sh -c 'exit 3'
