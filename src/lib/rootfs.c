@@ -210,6 +210,77 @@ static int remount_root_readonly(struct sk_err *err)
 	return 0;
 }
 
+/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
+static void mi_unescape(char *s)
+{
+	char *w = s;
+	for (; *s; s++, w++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*w = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*w = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/* Whether path is root or below it. */
+static bool path_under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* --no-pivot: the host's mounts stay in the namespace under the chroot. A procfs or sysfs
+ * mount of the host there is "fully visible", so the kernel would let the container mount a
+ * fresh, unmasked proc or sysfs (in a user namespace of its own). Detach every such mount
+ * outside the rootfs, deepest first, or cover it with an empty read-only tmpfs. Our mounts
+ * are slaves here (the move below refuses a shared parent), so the host keeps its own. */
+static int hide_host_proc_sys(const struct sk_rootfs *r, struct sk_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char **mps = NULL;
+	size_t n = 0, cap = 0;
+	char *save = NULL;
+
+	if (sk_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &text, NULL, err) < 0)
+		return sk_wrap(err, "--no-pivot: hide the host's procfs and sysfs");
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[5] = {0}, *sep = strstr(line, " - "), *fs, *p = line;
+		for (int i = 0; i < 5 && p; i++) {
+			f[i] = strsep(&p, " ");
+		}
+		if (!sep || !f[4])
+			continue;
+		fs = sep + 3;
+		if (strncmp(fs, "proc ", 5) != 0 && strncmp(fs, "sysfs ", 6) != 0)
+			continue;
+		mi_unescape(f[4]);
+		if (path_under(f[4], r->path))
+			continue;
+		if (n == cap) {
+			char **nm = realloc(mps, (cap = cap ? cap * 2 : 8) * sizeof(*mps));
+			if (!nm)
+				return sk_fail(err, ENOMEM, "--no-pivot: host mounts");
+			mps = nm;
+		}
+		mps[n++] = f[4];
+	}
+	while (n-- > 0) {
+		if (umount2(mps[n], MNT_DETACH) == 0 || errno == ENOENT)
+			continue;
+		if (mount("tmpfs", mps[n], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=0,mode=0") < 0 &&
+		    errno != ENOENT)
+			return sk_fail(err, errno, "--no-pivot: hide the host's %s", mps[n]);
+	}
+	return 0;
+}
+
 int sk_rootfs_pivot(struct sk_rootfs *r, bool no_pivot, struct sk_err *err)
 {
 	unsigned long prop = r->spec->linux_.rootfs_propagation;
@@ -217,6 +288,8 @@ int sk_rootfs_pivot(struct sk_rootfs *r, bool no_pivot, struct sk_err *err)
 	if (fchdir(r->root_fd) < 0)
 		return sk_fail(err, errno, "chdir to rootfs %s", r->path);
 	if (no_pivot) {
+		if (!(prop & MS_SHARED) && hide_host_proc_sys(r, err) < 0)
+			return -1;
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return sk_fail(err, errno, "move rootfs %s to /", r->path);
 		if (chroot(".") < 0)

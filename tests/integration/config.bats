@@ -703,6 +703,24 @@ probe_run() {
 	[ "$(kv dest)" = / ]
 }
 
+@test "--no-pivot: no host procfs or sysfs is left under the chroot to mount a fresh one" {
+	# with the host's /proc still mounted below, the kernel lets a new user namespace mount
+	# an unmasked proc (and sysfs)
+	update_config '.process.capabilities.bounding += ["CAP_SETFCAP"]
+		| .process.capabilities.permitted += ["CAP_SETFCAP"]
+		| .process.capabilities.effective += ["CAP_SETFCAP"]'
+	set_args unshare -mrpf sh -c 'mount -t proc none /proc && echo PROC-MOUNTED;
+		mount -t sysfs none /sys && echo SYSFS-MOUNTED; exit 0'
+	run runtime run --bundle "$BUNDLE" --no-pivot "$ID"
+	echo "$output"
+	[[ "$output" != *PROC-MOUNTED* ]]
+	[[ "$output" != *SYSFS-MOUNTED* ]]
+	# the same in a pivot_root container: refused as well (control)
+	run runtime run --bundle "$BUNDLE" "$(new_id)"
+	echo "$output"
+	[[ "$output" != *PROC-MOUNTED* ]]
+}
+
 @test "--no-new-keyring is accepted" {
 	set_args /probe exit 0
 	run -0 runtime run --bundle "$BUNDLE" --no-new-keyring "$ID"
