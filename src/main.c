@@ -228,6 +228,7 @@ int main(int argc, char **argv)
 		sk_fail(&err, 0, "no such command: %s (see 'skiff --help')", argv[p.index]);
 		goto out;
 	}
+	sk_debug(&g.log, "skiff %s: %s (root %s)", PACKAGE_VERSION, argv[p.index], g.root);
 	status = cmd->run(&g, argc - p.index, argv + p.index, &err);
 out:
 	if (status < 0 || (status != 0 && err.msg)) {

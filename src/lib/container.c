@@ -199,9 +199,12 @@ static int create_steps(const struct sk_global *g, const struct sk_create_opts *
 	if (sk_write_file_atomic(cc->dirfd, "config.json", cc->config_text, cc->config_len, 0600,
 				 err) < 0)
 		return -1;
+	sk_debug(&g->log, "container \"%s\": bundle %s, rootfs %s, state in %s/%s", o->id,
+		 cc->bundle, cc->st.rootfs ? cc->st.rootfs : "", g->root, o->id);
 	if (sk_cgroup_create(g->cgroup_manager, o->id, cc->spec->linux_.cgroups_path,
 			     cc->spec->linux_.resources, &cc->cg, err) < 0)
 		return -1;
+	sk_debug(&g->log, "container \"%s\": cgroup %s", o->id, sk_cgroup_path(cc->cg));
 	/* Saved before the clone so that `delete --force` finds the cgroup even if we die. */
 	if (sk_cgroup_save(cc->cg, &cc->st.cgroup, err) < 0 ||
 	    sk_state_write(cc->dirfd, &cc->st, err) < 0)
@@ -215,6 +218,8 @@ static int create_steps(const struct sk_global *g, const struct sk_create_opts *
 			       .seccomp = cc->seccomp};
 	if (sk_spawn_container(&sp, err) < 0)
 		return -1;
+	sk_debug(&g->log, "container \"%s\": process %d set up, waiting for start", o->id,
+		 (int)cc->st.pid);
 	*ret_pty = sp.pty_master;
 	if (sk_state_write(cc->dirfd, &cc->st, err) < 0)
 		return -1;
@@ -421,6 +426,7 @@ static int start_locked(const struct sk_global *g, int dirfd, struct sk_state *s
 		}
 		return -1;
 	}
+	sk_debug(&g->log, "container \"%s\": released, process %d runs", st->id, (int)st->pid);
 	run_hooks_warn(g, dirfd, st, SK_HOOK_POSTSTART, SK_STATUS_RUNNING);
 	return 0;
 }
@@ -485,6 +491,7 @@ int sk_container_kill(const struct sk_global *g, const char *id, int sig, bool a
 		sk_err_clear(err);
 		return sk_fail(err, ESRCH, "container not running");
 	}
+	sk_debug(&g->log, "container \"%s\": signal %d to process %d", id, sig, (int)st->pid);
 	if (send_signal(pidfd, st, sig) < 0)
 		return sk_fail(err, errno, "kill container \"%s\"", id);
 	/* SIGKILL to a paused container: thaw it, or (v1 freezer) the init cannot die */
@@ -523,6 +530,7 @@ static int delete_locked(const struct sk_global *g, int dirfd, struct sk_state *
 	if (cg && sk_cgroup_destroy(cg, err) < 0)
 		return sk_wrap(err, "delete container \"%s\"", st->id);
 	run_hooks_warn(g, dirfd, st, SK_HOOK_POSTSTOP, SK_STATUS_STOPPED);
+	sk_debug(&g->log, "container \"%s\": deleted", st->id);
 	return sk_state_dir_remove(g->root, st->id, err);
 }
 

@@ -191,3 +191,22 @@ void sk_warn(const struct sk_log *log, const char *fmt, ...)
 	va_end(ap);
 	errno = saved;
 }
+
+void sk_debug(const struct sk_log *log, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	if (!log || !log->debug)
+		return;
+	va_start(ap, fmt);
+	if (log->fd >= 0) {
+		log_v(log, "debug", fmt, ap);
+	} else {
+		/* as runc: without --log, --debug writes logrus text lines to stderr */
+		struct sk_log err_log = {.fd = STDERR_FILENO, .format = log->format, .debug = true};
+		log_v(&err_log, "debug", fmt, ap);
+	}
+	va_end(ap);
+	errno = saved;
+}

@@ -20,5 +20,7 @@ void sk_log_close(struct sk_log *log);
 /* level: "debug" (only with --debug), "info", "warning", "error". */
 void sk_log(const struct sk_log *log, const char *level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* --debug only: to the log file, or to stderr when there is none (as runc). */
+void sk_debug(const struct sk_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Warnings go to the log file, or to stderr when there is none. */
 void sk_warn(const struct sk_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

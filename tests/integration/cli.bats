@@ -130,6 +130,19 @@ load helpers
 	assert_no_leftovers "$ID"
 }
 
+@test "--debug: debug lines on stderr, or in the --log file; none without it" {
+	set_args /probe exit 0
+	run -0 --separate-stderr runtime --debug run --bundle "$BUNDLE" "$ID"
+	grep -q 'level=debug' <<<"$stderr" || { echo "$stderr"; false; }
+	local log="$TEST_DIR/debug.json"
+	run -0 "$RUNTIME" --root "$ROOT" --debug --log "$log" --log-format json run \
+		--bundle "$BUNDLE" "$(new_id)"
+	grep -q '"level":"debug"' "$log" || { cat "$log"; false; }
+	jq -e . "$log" >/dev/null
+	run -0 --separate-stderr runtime run --bundle "$BUNDLE" "$(new_id)"
+	! grep -q 'level=debug' <<<"$stderr"
+}
+
 @test "--log in text format" {
 	local log="$TEST_DIR/log.txt"
 	run "$RUNTIME" --root "$ROOT" --log "$log" kill nosuchcontainer
