@@ -64,6 +64,22 @@ static int load_saved_spec(int dirfd, struct sk_spec **ret, struct sk_err *err)
 	return sk_spec_parse(text, len, "config.json", ret, err);
 }
 
+/* Whether the container has a pid namespace of its own (true when the config cannot be read:
+ * the narrower signal is the safe guess). */
+static bool own_pid_ns(int dirfd)
+{
+	_cleanup_(sk_spec_freep) struct sk_spec *spec = NULL;
+	struct sk_err err = {0};
+	const struct sk_namespace *ns;
+
+	if (load_saved_spec(dirfd, &spec, &err) < 0) {
+		sk_err_clear(&err);
+		return true;
+	}
+	ns = &spec->linux_.ns[SK_NS_PID];
+	return ns->present && !ns->path;
+}
+
 static int open_container(const struct sk_global *g, const char *id, int *ret_dirfd,
 			  struct sk_state **ret_st, struct sk_err *err)
 {
@@ -480,6 +496,10 @@ int sk_container_kill(const struct sk_global *g, const char *id, int sig, bool a
 
 	if (open_container(g, id, &dirfd, &st, err) < 0)
 		return -1;
+	/* Without a pid namespace of its own, the init's death does not take the other
+	 * processes with it: SIGKILL goes to the whole cgroup (as runc 1.2 does). */
+	if (sig == SIGKILL && !all && st->cgroup && !own_pid_ns(dirfd))
+		all = true;
 	if (all && st->cgroup && sk_cgroup_load(st->cgroup, &cg, err) == 0)
 		return sk_cgroup_kill(cg, sig, err);
 	if (all)
