@@ -6,6 +6,7 @@
 
 enum {
 	OPT_BUNDLE = 1,
+	OPT_CONFIG,
 	OPT_CONSOLE_SOCKET,
 	OPT_PID_FILE,
 	OPT_NO_PIVOT,
@@ -18,6 +19,7 @@ enum {
 
 static const struct sk_opt create_opts[] = {
     {"bundle", 'b', true, OPT_BUNDLE},
+    {"config", 'f', true, OPT_CONFIG},
     {"console-socket", 0, true, OPT_CONSOLE_SOCKET},
     {"pid-file", 0, true, OPT_PID_FILE},
     {"no-pivot", 0, false, OPT_NO_PIVOT},
@@ -44,6 +46,9 @@ int cmd_parse_create(const struct sk_cmd *c, int argc, char **argv, bool run,
 		switch (id) {
 		case OPT_BUNDLE:
 			o->bundle = arg;
+			break;
+		case OPT_CONFIG:
+			o->config = arg;
 			break;
 		case OPT_CONSOLE_SOCKET:
 			o->console_socket = arg;
@@ -105,6 +110,8 @@ const struct sk_cmd sk_cmd_create = {
     .summary = "create a container (it waits for `start`)",
     .usage = "usage: skiff create [options] <container-id>\n\n"
 	     "   --bundle, -b DIR        bundle directory (default: current directory)\n"
+	     "   --config, -f FILE       config file, relative to the bundle (default: "
+	     "config.json)\n"
 	     "   --console-socket PATH   unix socket that receives the pty master\n"
 	     "   --pid-file PATH         write the container's pid to PATH\n"
 	     "   --no-pivot              use MS_MOVE + chroot instead of pivot_root\n"

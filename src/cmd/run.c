@@ -23,6 +23,8 @@ const struct sk_cmd sk_cmd_run = {
     .summary = "create and start a container, and wait for it unless detached",
     .usage = "usage: skiff run [options] <container-id>\n\n"
 	     "   --bundle, -b DIR        bundle directory (default: current directory)\n"
+	     "   --config, -f FILE       config file, relative to the bundle (default: "
+	     "config.json)\n"
 	     "   --console-socket PATH   unix socket that receives the pty master\n"
 	     "   --pid-file PATH         write the container's pid to PATH\n"
 	     "   --detach, -d            return once the container runs\n"

@@ -155,12 +155,14 @@ static int validate_spec(const struct sk_spec *spec, struct sk_err *err)
 static int load_bundle(struct create_ctx *cc, const struct sk_create_opts *o, struct sk_err *err)
 {
 	_cleanup_free_ char *cfg = NULL, *root = NULL;
+	const char *name;
 	struct stat sb;
 
 	cc->bundle = realpath(o->bundle ? o->bundle : ".", NULL);
 	if (!cc->bundle)
 		return sk_fail(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
-	cfg = sk_path_join(cc->bundle, "config.json");
+	name = o->config ? o->config : "config.json";
+	cfg = name[0] == '/' ? strdup(name) : sk_path_join(cc->bundle, name);
 	if (!cfg)
 		return sk_fail(err, ENOMEM, "bundle");
 	if (sk_read_file_at(AT_FDCWD, cfg, &cc->config_text, &cc->config_len, err) < 0)

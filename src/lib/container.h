@@ -20,6 +20,7 @@ struct sk_global {
 struct sk_create_opts {
 	const char *id;
 	const char *bundle; /* default: cwd */
+	const char *config; /* crun's --config: relative to the bundle; default config.json */
 	const char *console_socket;
 	const char *pid_file;
 	bool no_pivot;

@@ -97,6 +97,24 @@ load helpers
 	run -0 runtime --cgroup-manager=cgroupfs list
 }
 
+@test "create/run --config, -f (crun's flag): another config file, relative to the bundle" {
+	is_runc && skip "runc $(runtime_version) has no --config"
+	mkdir "$BUNDLE/alt"
+	jq '.process.args = ["/probe", "env"] | .process.env += ["PICKED=alt"]' \
+		"$BUNDLE/config.json" >"$BUNDLE/alt/other.json"
+	set_args /probe exit 7
+	# Run from elsewhere: the name is looked up in the bundle, not in the caller's directory.
+	cd /
+	run -0 runtime run --bundle "$BUNDLE" --config alt/other.json "$ID"
+	assert_output_has PICKED=alt
+	run -0 runtime run --bundle "$BUNDLE" -f "$BUNDLE/alt/other.json" "$ID"
+	assert_output_has PICKED=alt
+	create_ctr --config alt/missing.json "$ID"
+	assert_error "missing.json"
+	# Without the flag the bundle's own config.json is used.
+	run -7 runtime run --bundle "$BUNDLE" "$ID"
+}
+
 @test "--log with --log-format json: errors as JSON lines" {
 	local log="$TEST_DIR/log.json"
 	run "$RUNTIME" --root "$ROOT" --log "$log" --log-format json state nosuchcontainer
