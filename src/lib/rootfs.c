@@ -48,8 +48,11 @@ static int sysctl_allowed(const struct sk_rootfs *r, const char *key, struct sk_
 		return 0;
 	if (!strncmp(key, "net.", 4) && r->netns)
 		return 0;
-	if ((!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname")) &&
-	    l->ns[SK_NS_UTS].present)
+	/* .hostname owns the name: a sysctl would silently override it (runc refuses it too). */
+	if (!strcmp(key, "kernel.hostname"))
+		return sk_fail(err, EPERM,
+			       "sysctl kernel.hostname conflicts with .hostname: set it there");
+	if (!strcmp(key, "kernel.domainname") && l->ns[SK_NS_UTS].present)
 		return 0;
 	return sk_fail(err, EPERM,
 		       "sysctl %s is not namespaced or the container does not have "

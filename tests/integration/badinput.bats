@@ -177,6 +177,18 @@ create_failed() {
 	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$before" ]
 }
 
+@test "invalid value: sysctl kernel.hostname, even with a UTS namespace" {
+	update_config '.hostname = "keep" | .linux.sysctl = {"kernel.hostname": "fromsysctl"}'
+	create_fails "" "kernel.hostname"
+	# kernel.domainname has no field of its own, so the sysctl stays allowed.
+	update_config '.linux.sysctl = {"kernel.domainname": "fromsysctl"}'
+	set_args /probe hostname
+	run_ctr
+	[ "$status" -eq 0 ]
+	assert_kv hostname keep
+	assert_kv domainname fromsysctl
+}
+
 @test "missing rootfs" {
 	rm -rf "$ROOTFS"
 	create_fails "" "rootfs"
