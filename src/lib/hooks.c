@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * OCI hooks: runs one kind's hooks in order in the caller's namespaces, each with the state
- * JSON on stdin, exactly the env of the spec, a bounded capture of stdout+stderr for the error
+ * JSON on stdin, the env of the spec (the runtime's own when the hook has no "env", as runc and
+ * crun do; an empty array is an empty env), a bounded capture of stdout+stderr for the error
  * message, and the optional timeout (SIGKILL). When hooks run (which kinds, in which process)
  * is spawn.c's and container.c's business.
  */
@@ -257,7 +258,7 @@ static int hook_spawn(const struct sk_hook *h, struct hook_run *r, struct sk_err
 {
 	_cleanup_close_ int in_r = -1, out_w = -1, exec_r = -1, exec_w = -1;
 	int in_p[2], out_p[2], exec_p[2], child_fds[3], e = 0, status;
-	char *fallback[2], *no_env[1] = {NULL};
+	char *fallback[2];
 	char **argv = hook_argv(h, fallback);
 	ssize_t n;
 
@@ -280,7 +281,7 @@ static int hook_spawn(const struct sk_hook *h, struct hook_run *r, struct sk_err
 	if (r->pid < 0)
 		return sk_fail(err, errno, "fork");
 	if (r->pid == 0)
-		hook_child(h->path, argv, h->env ? h->env : no_env, child_fds);
+		hook_child(h->path, argv, h->env ? h->env : environ, child_fds);
 	closep(&exec_w);
 	exec_w = -1;
 	do

@@ -86,6 +86,18 @@ hook_state() {
 	[ "${#lines[@]}" -eq 6 ]
 }
 
+@test "a hook without env gets the runtime's environment; \"env\": [] is empty" {
+	add_hook prestart
+	add_hook poststop
+	update_config 'del(.hooks.prestart[0].env) | .hooks.poststop[0].env = []'
+	set_args /probe exit 0
+	HOOKVAR=from-runtime run_ctr
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$(cut -d'|' -f4 <<<"$(hook_line prestart)")" = from-runtime ] || { cat "$HOOKLOG"; false; }
+	[ -n "$(hook_line poststop)" ]
+	[ -z "$(cut -d'|' -f4 <<<"$(hook_line poststop)")" ] || { cat "$HOOKLOG"; false; }
+}
+
 @test "hooks receive the state JSON, their args and env" {
 	local k
 	for k in prestart createRuntime createContainer startContainer poststart poststop; do
