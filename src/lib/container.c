@@ -105,6 +105,7 @@ struct create_ctx {
 	struct sk_seccomp *seccomp;
 	int dirfd;
 	bool dir_created;
+	bool spawned; /* the container process was (being) set up: poststop hooks are due */
 };
 
 static void create_ctx_done(struct create_ctx *cc)
@@ -234,6 +235,7 @@ static int create_steps(const struct sk_global *g, const struct sk_create_opts *
 			       .state_dirfd = cc->dirfd,
 			       .cg = cc->cg,
 			       .seccomp = cc->seccomp};
+	cc->spawned = true;
 	if (sk_spawn_container(&sp, err) < 0)
 		return -1;
 	sk_debug(&g->log, "container \"%s\": process %d set up, waiting for start", o->id,
@@ -267,6 +269,31 @@ static int reserve_passed_fds(int preserve_fds, struct sk_err *err)
 	return 0;
 }
 
+/* Undoes a failed create. Once the container process was set up, the poststop hooks run after the
+ * teardown, as after a delete: runtime-spec's lifecycle goes on to destroy and poststop when a
+ * prestart, createRuntime or createContainer hook fails (runc does so for any such failure). */
+static void create_undo(const struct sk_global *g, const struct sk_create_opts *o,
+			struct create_ctx *cc)
+{
+	const struct sk_hook_list *poststop = &cc->spec->hooks[SK_HOOK_POSTSTOP];
+	_cleanup_free_ char *json = NULL;
+	struct sk_err ignored = {0};
+
+	if (cc->st.pid > 0 && kill(cc->st.pid, SIGKILL) == 0)
+		waitpid(cc->st.pid, NULL, 0);
+	if (cc->cg && sk_cgroup_destroy(cc->cg, &ignored) < 0)
+		sk_warn(&g->log, "cleanup: %s", ignored.msg);
+	sk_err_clear(&ignored);
+	if (cc->spawned && poststop->n > 0 &&
+	    (sk_state_oci_json(&cc->st, SK_STATUS_STOPPED, &json, &ignored) < 0 ||
+	     sk_hooks_run_all(poststop, SK_HOOK_POSTSTOP, json, &ignored) < 0))
+		sk_warn(&g->log, "cleanup: %s", ignored.msg);
+	sk_err_clear(&ignored);
+	if (cc->dir_created && sk_state_dir_remove(g->root, o->id, &ignored) < 0)
+		sk_warn(&g->log, "cleanup: %s", ignored.msg);
+	sk_err_clear(&ignored);
+}
+
 static int create_internal(const struct sk_global *g, const struct sk_create_opts *o,
 			   pid_t *ret_pid, int *ret_pty, struct sk_err *err)
 {
@@ -279,15 +306,7 @@ static int create_internal(const struct sk_global *g, const struct sk_create_opt
 	if (load_bundle(&cc, o, err) < 0)
 		goto out;
 	if (create_steps(g, o, &cc, &pty, err) < 0) {
-		struct sk_err ignored = {0};
-		if (cc.st.pid > 0 && kill(cc.st.pid, SIGKILL) == 0)
-			waitpid(cc.st.pid, NULL, 0);
-		if (cc.cg && sk_cgroup_destroy(cc.cg, &ignored) < 0)
-			sk_warn(&g->log, "cleanup: %s", ignored.msg);
-		sk_err_clear(&ignored);
-		if (cc.dir_created && sk_state_dir_remove(g->root, o->id, &ignored) < 0)
-			sk_warn(&g->log, "cleanup: %s", ignored.msg);
-		sk_err_clear(&ignored);
+		create_undo(g, o, &cc);
 		closep(&pty);
 		goto out;
 	}

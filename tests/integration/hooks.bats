@@ -185,14 +185,19 @@ hook_state() {
 	[ "$output" = "$(printf '%s\n' createRuntime poststop)" ]
 }
 
-# failing_create_hook KIND: a failing KIND hook makes create fail and leaves nothing.
+# failing_create_hook KIND: a failing KIND hook makes create fail and leaves nothing; the
+# poststop hooks still run, after the teardown (runtime-spec lifecycle: on to destroy and
+# poststop).
 failing_create_hook() {
 	add_hook "$1" fail
+	add_hook poststop
 	create_ctr "$ID"
 	[ "$status" -ne 0 ] || { echo "create succeeded"; false; }
 	[ -n "$output" ]
 	assert_no_leftovers "$ID"
-	[ "$(cut -d'|' -f1 "$HOOKLOG")" = "$1" ]
+	[ "$(cut -d'|' -f1 "$HOOKLOG")" = "$(printf '%s\n' "$1" poststop)" ] || { cat "$HOOKLOG"; false; }
+	[ "$(jq -r .status <<<"$(hook_state poststop)")" = stopped ]
+	[ "$(jq -r .id <<<"$(hook_state poststop)")" = "$ID" ]
 	if is_skiff; then
 		assert_error "$1"
 	fi
