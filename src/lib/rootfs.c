@@ -284,6 +284,19 @@ static int hide_host_proc_sys(const struct sk_rootfs *r, struct sk_err *err)
 	return 0;
 }
 
+/* A missing process.cwd is created (as runc and crun do): on a read-only root that has to happen
+ * before the remount, so here rather than in the process setup. */
+static int precreate_cwd(const struct sk_rootfs *r, struct sk_err *err)
+{
+	const char *cwd = r->spec->process ? r->spec->process->cwd : NULL;
+
+	if (!cwd)
+		return 0;
+	/* mkdir -p confined to the root: an existing cwd is only opened. */
+	_cleanup_close_ int dir = sk_mkdir_in_root(r->root_fd, cwd, 0755, err);
+	return dir < 0 ? sk_wrap(err, "create cwd") : 0;
+}
+
 int sk_rootfs_pivot(struct sk_rootfs *r, bool no_pivot, struct sk_err *err)
 {
 	unsigned long prop = r->spec->linux_.rootfs_propagation;
@@ -316,6 +329,8 @@ int sk_rootfs_pivot(struct sk_rootfs *r, bool no_pivot, struct sk_err *err)
 	}
 	if (chdir("/") < 0)
 		return sk_fail(err, errno, "chdir /");
+	if (r->spec->root.readonly && precreate_cwd(r, err) < 0)
+		return -1;
 	closep(&r->root_fd);
 	r->root_fd = -1;
 	if (r->spec->root.readonly && remount_root_readonly(err) < 0)

@@ -88,6 +88,15 @@ probe_run() {
 	assert_kv type dir
 }
 
+@test "cwd is created when missing, also on a read-only root" {
+	[ ! -e "$ROOTFS/ro/work" ]
+	update_config '.root.readonly = true | .process.cwd = "/ro/work"'
+	probe_run cwd stat .
+	assert_kv cwd /ro/work
+	assert_kv type dir
+	[ -d "$ROOTFS/ro/work" ]
+}
+
 @test "user: uid, gid and additionalGids" {
 	update_config '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [2000, 100]}'
 	probe_run ids caps
