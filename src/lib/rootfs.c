@@ -92,6 +92,12 @@ static int apply_sysctl(const struct sk_rootfs *r, struct sk_err *err)
 		struct statfs sfs;
 		if (sysctl_allowed(r, key, err) < 0)
 			return -1;
+		/* Two different names for one thing: refuse rather than let the order decide. */
+		if (!strcmp(key, "kernel.domainname") && r->spec->domainname &&
+		    strcmp(val, r->spec->domainname))
+			return sk_fail(err, EINVAL,
+				       "sysctl kernel.domainname=%s conflicts with .domainname %s",
+				       val, r->spec->domainname);
 		_cleanup_free_ char *path = NULL;
 		if (asprintf(&path, "/proc/sys/%s", key) < 0)
 			return sk_fail(err, ENOMEM, "sysctl %s", key);

@@ -189,6 +189,20 @@ create_failed() {
 	assert_kv domainname fromsysctl
 }
 
+@test "invalid value: sysctl kernel.domainname different from .domainname" {
+	update_config '.domainname = "field" | .linux.sysctl = {"kernel.domainname": "sysctl"}'
+	create_ctr "$ID"
+	# runc 1.1 has no .domainname (it ignores the field).
+	lenient_runtime "has no .domainname field"
+	create_failed "" "kernel.domainname"
+	# The same value twice is no conflict.
+	update_config '.linux.sysctl = {"kernel.domainname": "field"}'
+	set_args /probe hostname
+	run_ctr
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	assert_kv domainname field
+}
+
 @test "missing rootfs" {
 	rm -rf "$ROOTFS"
 	create_fails "" "rootfs"
