@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include "caps.h"
 #include "cleanup.h"
 #include "fs.h"
@@ -895,6 +896,11 @@ static int v_dev_type(struct pctx *c, yajl_val v, void *ud)
 	return 0;
 }
 
+static mode_t dev_type_bits(char type)
+{
+	return type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+}
+
 static int e_device(struct pctx *c, yajl_val v, void *arr, size_t i)
 {
 	struct sk_device *d = &((struct sk_device *)arr)[i];
@@ -907,11 +913,15 @@ static int e_device(struct pctx *c, yajl_val v, void *arr, size_t i)
 	    get_int(c, v, "major", d->type != 'p', 0, UINT32_MAX, &d->major) < 0 ||
 	    get_int(c, v, "minor", d->type != 'p', 0, UINT32_MAX, &d->minor) < 0)
 		return -1;
-	r = get_int(c, v, "fileMode", false, 0, 07777, &mode);
+	/* podman passes the host node's whole st_mode (020666 for /dev/null): the file-type bits
+	 * may be there, but only naming the device's own type. */
+	r = get_int(c, v, "fileMode", false, 0, 0177777, &mode);
 	if (r < 0)
 		return -1;
+	if (r > 0 && (mode & S_IFMT) && (mode_t)(mode & S_IFMT) != dev_type_bits(d->type))
+		return fail_key(c, "fileMode", "file-type bits do not match the device type");
 	d->has_file_mode = r > 0;
-	d->file_mode = r > 0 ? (mode_t)mode : 0;
+	d->file_mode = r > 0 ? (mode_t)(mode & 07777) : 0;
 	r = get_u32(c, v, "uid", false, &id);
 	if (r < 0)
 		return -1;

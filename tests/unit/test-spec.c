@@ -327,6 +327,12 @@ static void test_optional(void **state)
 	assert_true(s->process->caps.present);
 	assert_int_equal(s->process->caps.bounding, 0);
 	sk_spec_free(s);
+	/* podman's fileMode for /dev/null: the host node's st_mode, S_IFCHR | 0666. */
+	s = parse_ok(LINUX("'devices':[{'type':'c','path':'/dev/x','major':1,'minor':3,"
+			   "'fileMode':8630}]"));
+	assert_true(s->linux_.devices[0].has_file_mode);
+	assert_int_equal(s->linux_.devices[0].file_mode, 0666);
+	sk_spec_free(s);
 	sk_spec_free(NULL);
 	sk_process_free(NULL);
 }
@@ -539,7 +545,9 @@ static const struct err_case err_cases[] = {
     {LINUX("'devices':[{'type':'c','path':'/dev/x','major':1,'minor':4294967296}]"),
      "config.json: .linux.devices[0].minor: " U32_RANGE},
     {LINUX("'devices':[{'type':'b','path':'/dev/x','major':1,'minor':1,'fileMode':4096}]"),
-     "config.json: .linux.devices[0].fileMode: must be an integer between 0 and 4095"},
+     "config.json: .linux.devices[0].fileMode: file-type bits do not match the device type"},
+    {LINUX("'devices':[{'type':'b','path':'/dev/x','major':1,'minor':1,'fileMode':65536}]"),
+     "config.json: .linux.devices[0].fileMode: must be an integer between 0 and 65535"},
     {LINUX("'devices':[{'type':'p','path':'/dev/x','uid':-1}]"),
      "config.json: .linux.devices[0].uid: " U32_RANGE},
     {LINUX("'devices':[{'type':'p','path':'/dev/x','gid':true}]"),
