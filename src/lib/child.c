@@ -226,6 +226,9 @@ static int child_setup(struct child_state *s, struct sk_err *err)
 		return sk_fail(err, errno, "unshare the cgroup namespace");
 	if (spec->linux_.ns[SK_NS_USER].present && become_root_in_userns(err) < 0)
 		return -1;
+	if (spec->linux_.ns[SK_NS_NETWORK].present && !spec->linux_.ns[SK_NS_NETWORK].path &&
+	    sk_ns_loopback_up(err) < 0)
+		return -1;
 	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return sk_fail(err, errno, "sethostname %s", spec->hostname);
 	if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)

@@ -2,6 +2,7 @@
 /*
  * Namespaces of the config: new ones become clone/unshare flags; joined ones are opened in the
  * runtime's mount namespace (paths are host paths) and type-checked before anything is cloned.
+ * A new network namespace gets its loopback interface up.
  */
 #include "config.h"
 #include <errno.h>
@@ -11,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "cleanup.h"
 #include "fs.h"
@@ -120,6 +123,25 @@ int sk_ns_write_id_maps(pid_t pid, const struct sk_linux *l, struct sk_err *err)
 		return sk_wrap(err, "user namespace");
 	if (l->n_gid_mappings && write_proc(pid, "gid_map", gids, err) < 0)
 		return sk_wrap(err, "user namespace");
+	return 0;
+}
+
+/* A new network namespace starts with lo down: 127.0.0.1 would be unreachable inside the
+ * container. runc and crun bring it up, and podman --network=none and ctr rely on it. */
+int sk_ns_loopback_up(struct sk_err *err)
+{
+	struct ifreq ifr = {.ifr_name = "lo"};
+	_cleanup_close_ int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (sock < 0)
+		return sk_fail(err, errno, "socket to set up lo");
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+		return sk_fail(err, errno, "get the flags of lo");
+	if (ifr.ifr_flags & IFF_UP)
+		return 0;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+		return sk_fail(err, errno, "bring lo up");
 	return 0;
 }
 

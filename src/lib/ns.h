@@ -20,6 +20,8 @@ bool sk_ns_any_path(const int fds[SK_NS_MAX]);
 int sk_ns_join_all(const int fds[SK_NS_MAX], struct sk_err *err);
 /* Writes /proc/<pid>/uid_map and gid_map (and setgroups when needed). */
 int sk_ns_write_id_maps(pid_t pid, const struct sk_linux *l, struct sk_err *err);
+/* Brings up the loopback interface of the current (new) network namespace. */
+int sk_ns_loopback_up(struct sk_err *err);
 /* Writes /proc/<pid>/timens_offsets for linux.timeOffsets. */
 int sk_ns_write_time_offsets(pid_t pid, const struct sk_linux *l, struct sk_err *err);
 /* Maps a container uid/gid to the host through the mappings (identity without mappings). */

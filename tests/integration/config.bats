@@ -547,6 +547,17 @@ probe_run() {
 	[ "$(kv net)" = "$(ns_inode net)" ]
 }
 
+@test "namespaces: a new network namespace has its loopback interface up" {
+	# IFF_UP|IFF_LOOPBACK; podman --network=none and ctr containers reach 127.0.0.1.
+	probe_run read /sys/class/net/lo/flags
+	assert_kv read 0x9
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	probe_run read /sys/class/net/lo/flags
+	assert_kv read 0x9
+}
+
 @test "namespaces: join another container's namespaces by path" {
 	set_args /probe signal-wait
 	local other pid
