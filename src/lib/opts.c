@@ -92,7 +92,9 @@ int sk_opt_next(struct sk_opt_parser *p, const char **ret_arg, struct sk_err *er
 				    p, o, name[1] ? (name[1] == '=' ? name + 2 : name + 1) : NULL,
 				    ret_arg, err);
 		}
-		return sk_fail(err, 0, "flag provided but not defined: %s", a);
+		/* The name only: --log-level=debug reports --log-level, as runc does. */
+		return sk_fail(err, 0, "flag provided but not defined: %.*s", (int)(name - a + len),
+			       a);
 	}
 	return 0;
 }

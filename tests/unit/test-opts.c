@@ -162,6 +162,7 @@ static void test_unknown_flag(void **state)
 	done(&r);
 	parse(&r, false, ARGV("--bundlex=1"));
 	assert_int_equal(r.rc, -1);
+	assert_string_equal(r.err.msg, "flag provided but not defined: --bundlex");
 	done(&r);
 }
 
