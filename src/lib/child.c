@@ -34,6 +34,7 @@
 #include "rlimit.h"
 #include "rootfs.h"
 #include "sync.h"
+#include "signals.h"
 #include "terminal.h"
 #include "trampoline.h"
 #include "user.h"
@@ -262,11 +263,11 @@ _Noreturn void sk_child_main(struct sk_child_ctx *c)
 				      .userns = c->spec->linux_.ns[SK_NS_USER].present,
 				      .cgroupns = c->spec->linux_.ns[SK_NS_CGROUP].present,
 				      .netns = c->spec->linux_.ns[SK_NS_NETWORK].present};
-	sigset_t none;
 
-	/* `run` blocks signals to forward them; the container starts with none blocked. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* `run` blocks signals to forward them; the container starts with none blocked, and with
+	 * none of the caller's ignored ones ignored. */
+	if (sk_signals_reset(&err) < 0)
+		goto fail;
 	umask(0);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
 		sk_fail(&err, errno, "prctl PR_SET_DUMPABLE");

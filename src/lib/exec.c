@@ -44,6 +44,7 @@
 #include "spec.h"
 #include "state.h"
 #include "sync.h"
+#include "signals.h"
 #include "terminal.h"
 #include "trampoline.h"
 #include "user.h"
@@ -598,7 +599,6 @@ _Noreturn static void exec_child(struct exec_ctx *x)
 	    .listen_fds = lfds,
 	    .pty_peer = -1,
 	};
-	sigset_t none;
 
 	/* Not dumpable until execve: the container cannot ptrace us or open our /proc files
 	 * (CVE-2019-5736); our copy of the state dir fd would hold the lock (shared). Then,
@@ -616,9 +616,7 @@ _Noreturn static void exec_child(struct exec_ctx *x)
 	}
 	close(x->dirfd);
 	close(x->sock);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (child_setup(x, &s, &err) < 0) {
+	if (sk_signals_reset(&err) < 0 || child_setup(x, &s, &err) < 0) {
 		sk_sync_send_error(x->child_sock, &err);
 		_exit(1);
 	}

@@ -5,8 +5,10 @@
  * (34 with glibc, which keeps 32 and 33 for itself), as runc and kill(1) use it.
  * 0 is accepted as kill(2) takes it: no signal is sent, only the process's existence checked
  * (`runc kill ID 0` is how callers probe a container).
+ * Also the signal mask and dispositions a container process starts with.
  */
 #include "config.h"
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,4 +92,34 @@ int sk_signal_parse(const char *s, int *ret, struct sk_err *err)
 		return 0;
 	}
 	return sk_fail(err, 0, "invalid signal \"%.64s\"", s);
+}
+
+/* execve resets handled signals to their default but keeps ignored ones ignored: conmon ignores
+ * SIGPIPE, and `yes | head -1` in a podman container then printed "Broken pipe" errors. runc's
+ * container processes start with every action at its default whatever the caller ignored
+ * (nohup too); so do skiff's. */
+int sk_signals_reset(struct sk_err *err)
+{
+	struct sigaction sa;
+	sigset_t none;
+
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return sk_fail(err, errno, "unblock signals");
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* glibc refuses 32 and 33, its own: EINVAL, and they are never ignored. */
+		if (sigaction(sig, NULL, &sa) < 0) {
+			if (errno == EINVAL)
+				continue;
+			return sk_fail(err, errno, "get the action of signal %d", sig);
+		}
+		if (sa.sa_handler != SIG_IGN)
+			continue;
+		sa.sa_handler = SIG_DFL;
+		if (sigaction(sig, &sa, NULL) < 0)
+			return sk_fail(err, errno, "reset the action of signal %d", sig);
+	}
+	return 0;
 }

@@ -306,6 +306,23 @@ load helpers
 	grep -qx 'signal=SIGTERM' "$TEST_DIR/out"
 }
 
+@test "run and exec: the signals the caller ignored are not ignored in the container" {
+	# conmon runs the runtime with SIGPIPE ignored: `yes | head -1` in the container then
+	# printed "Broken pipe" errors. runc's containers start with every action at its default.
+	local ign='trap "" PIPE HUP INT USR1 TERM; exec "$@"' id2
+	set_args grep SigIgn /proc/self/status
+	run bash -c "$ign" _ "$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ "$output" == "SigIgn:"*"0000000000000000" ]] || { echo "$output"; false; }
+	id2="$(new_id)"
+	set_args /probe signal-wait
+	bash -c "$ign" _ "$RUNTIME" --root "$ROOT" run -d --bundle "$BUNDLE" "$id2" \
+		</dev/null >"$TEST_DIR/d.out" 2>&1 3>&-
+	run bash -c "$ign" _ "$RUNTIME" --root "$ROOT" exec "$id2" grep SigIgn /proc/self/status
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ "$output" == "SigIgn:"*"0000000000000000" ]] || { echo "$output"; false; }
+}
+
 @test "run -d returns at once with the container running" {
 	set_args /probe signal-wait
 	run_d "$ID"
