@@ -367,8 +367,15 @@ int sk_proc_prepare(struct sk_proc *s, struct sk_err *err)
 		return sk_fail(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	if (sk_lsm_apply_exec(s->proc_fd, p, err) < 0)
 		return -1;
-	if (s->pty_peer >= 0 && sk_pty_make_controlling(s->pty_peer, err) < 0)
-		return -1;
+	/* With a terminal or without, the process leads its own session, as with runc: it leaves
+	 * the caller's (conmon's, a shell's) process group and controlling terminal, so a ^C
+	 * meant for a foreground `run` or a signal to the caller's group does not reach it. */
+	if (s->pty_peer >= 0) {
+		if (sk_pty_make_controlling(s->pty_peer, err) < 0)
+			return -1;
+	} else if (setsid() < 0 && !(errno == EPERM && getsid(0) == getpid())) {
+		return sk_fail(err, errno, "setsid");
+	}
 	/* Only the setup needed the procfs: the waiting process keeps no fd of it. */
 	if (s->proc_fd >= 0) {
 		close(s->proc_fd);

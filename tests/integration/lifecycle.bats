@@ -323,6 +323,24 @@ load helpers
 	[[ "$output" == "SigIgn:"*"0000000000000000" ]] || { echo "$output"; false; }
 }
 
+@test "run and exec without a terminal: the process leads its own session" {
+	# Out of the caller's process group: a ^C on the terminal of a foreground `run` reaches
+	# `run` (which forwards it) and not the container directly as well.
+	set_args /probe pid tty
+	run_ctr </dev/null
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	assert_kv sid 1
+	assert_kv pgid 1
+	local id2
+	id2="$(new_id)"
+	set_args /probe signal-wait
+	run_d "$id2"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	run runtime exec "$id2" /probe pid tty </dev/null
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$(kv sid)" = "$(kv pid)" ] && [ "$(kv pgid)" = "$(kv pid)" ] || { echo "$output"; false; }
+}
+
 @test "run -d returns at once with the container running" {
 	set_args /probe signal-wait
 	run_d "$ID"
