@@ -283,8 +283,15 @@ static int resolve_exe(struct sk_proc *s, struct sk_err *err)
 	const char *path = env_get(s->envp, "PATH");
 
 	if (strchr(arg0, '/')) {
+		struct stat st;
 		if (access(arg0, X_OK) < 0)
 			return sk_fail(err, errno, "exec %s", arg0);
+		/* A directory passes access(X_OK): execve would refuse it (EACCES) only once the
+		 * container was started. runc's create fails; podman then says 126, not 127. */
+		if (stat(arg0, &st) < 0)
+			return sk_fail(err, errno, "exec %s", arg0);
+		if (!S_ISREG(st.st_mode))
+			return sk_fail(err, EACCES, "exec %s", arg0);
 		s->exe = strdup(arg0);
 		return s->exe ? 0 : sk_fail(err, ENOMEM, "exec %s", arg0);
 	}

@@ -160,6 +160,14 @@ create_failed() {
 	assert_no_leftovers "$ID"
 }
 
+@test "invalid value: process.args[0] is a directory" {
+	# execve refuses it with EACCES: create fails, rather than the started container.
+	set_args /tmp
+	create_ctr "$ID"
+	assert_error "ermission denied"
+	assert_no_leftovers "$ID"
+}
+
 @test "invalid value: a sysctl that is not namespaced" {
 	update_config '.linux.sysctl = {"vm.swappiness": "10"}'
 	local before

@@ -261,6 +261,8 @@ procs_in_cgroup() {
 	assert_error "/no/such/program"
 	run runtime exec "$ID" nosuchprogram
 	assert_error "nosuchprogram"
+	run runtime exec "$ID" /tmp
+	assert_error "ermission denied"
 	run runtime exec "$ID"
 	assert_error
 	[ "$(procs_in_cgroup "$ID" | wc -l)" -eq 1 ]
