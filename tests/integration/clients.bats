@@ -214,6 +214,9 @@ cgroup_file() {
 	local n="skiff-$ID"
 	run c_podman run --rm --init "${PODMAN_LIMITS[@]}" "$IMAGE" sh -c 'kill -TERM $$'
 	[ "$status" -eq 143 ] || { echo "$output"; false; }
+	# podman tells 126 (cannot run) from 127 (not found) by the runtime's create error.
+	run -126 c_podman run --rm "${PODMAN_LIMITS[@]}" "$IMAGE" /tmp
+	run -127 c_podman run --rm "${PODMAN_LIMITS[@]}" "$IMAGE" /nonexistent
 	run c_podman run -d --name "$n" "${PODMAN_LIMITS[@]}" "$IMAGE" \
 		sh -c 'trap "" TERM; while :; do sleep 0.1; done'
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
