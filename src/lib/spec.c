@@ -23,484 +23,7 @@
 #include "mntopt.h"
 #include "rlimit.h"
 #include "spec.h"
-
-/* One step of the JSON path: an object key, or an array index when key is NULL. Frames live
- * on the stack of the getter that pushed them and point up to their parent; the path is only
- * turned into text when an error is reported, so a config that parses formats nothing. */
-struct pframe {
-	const struct pframe *up;
-	const char *key; /* borrowed: a literal or a key of the yajl tree */
-	size_t index;
-};
-
-/* Parse context: the message prefix and the innermost frame of the value being read. */
-struct pctx {
-	const char *name;	  /* "config.json" */
-	const struct pframe *top; /* NULL at the document root */
-	struct sk_err *err;
-};
-
-/* Reads one value v (its path already pushed) into ud. */
-typedef int (*val_fn)(struct pctx *c, yajl_val v, void *ud);
-/* Reads element i of an array (its "[i]" already pushed). */
-typedef int (*elem_fn)(struct pctx *c, yajl_val v, void *arr, size_t i);
-
-struct name_val {
-	const char *name;
-	long val;
-};
-
-static void path_enter(struct pctx *c, struct pframe *f, const char *key, size_t index)
-{
-	f->up = c->top;
-	f->key = key;
-	f->index = index;
-	c->top = f;
-}
-
-static void path_leave(struct pctx *c, const struct pframe *f)
-{
-	c->top = f->up;
-}
-
-/* Keys such as annotation names with dots in them are written ["key"], the others .key. */
-static bool key_plain(const char *key)
-{
-	if (*key == '\0')
-		return false;
-	for (const char *s = key; *s; s++)
-		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9')))
-			return false;
-	return true;
-}
-
-/* Writes the path down to f, outermost step first. */
-static void path_render(const struct pframe *f, FILE *out)
-{
-	if (!f)
-		return;
-	path_render(f->up, out);
-	if (!f->key)
-		fprintf(out, "[%zu]", f->index);
-	else if (key_plain(f->key))
-		fprintf(out, ".%s", f->key);
-	else
-		fprintf(out, "[\"%s\"]", f->key);
-}
-
-/* The path as text (".linux.devices[3].path"; "" at the root), or NULL on ENOMEM. */
-static char *path_string(const struct pctx *c)
-{
-	char *s = NULL;
-	size_t n;
-	FILE *out = open_memstream(&s, &n);
-	bool bad;
-
-	if (!out)
-		return NULL;
-	path_render(c->top, out);
-	bad = ferror(out);
-	if (fclose(out) != 0 || bad) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static int failf(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int failf(struct pctx *c, const char *fmt, ...)
-{
-	_cleanup_free_ char *msg = NULL, *path = NULL;
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return sk_fail(c->err, ENOMEM, "%s", c->name);
-	if (!c->top)
-		return sk_fail(c->err, 0, "%s: %s", c->name, msg);
-	path = path_string(c);
-	if (!path)
-		return sk_fail(c->err, ENOMEM, "%s", c->name);
-	return sk_fail(c->err, 0, "%s: %s: %s", c->name, path, msg);
-}
-
-/* failf() for the member key of the current object, which need not be present. */
-static int fail_key(struct pctx *c, const char *key, const char *msg)
-{
-	struct pframe f;
-	int r;
-
-	path_enter(c, &f, key, 0);
-	r = failf(c, "%s", msg);
-	path_leave(c, &f);
-	return r;
-}
-
-/* Prefixes an error set by another module (caps, mntopt) with the name and path. */
-static int wrapf(struct pctx *c)
-{
-	_cleanup_free_ char *path = NULL;
-
-	if (!c->top)
-		return sk_wrap(c->err, "%s: .", c->name);
-	path = path_string(c);
-	if (!path)
-		return sk_wrap(c->err, "%s", c->name);
-	return sk_wrap(c->err, "%s: %s", c->name, path);
-}
-
-/* An allocation for the value at the current path failed. */
-static int fail_oom(struct pctx *c)
-{
-	_cleanup_free_ char *path = path_string(c);
-
-	if (!path)
-		return sk_fail(c->err, ENOMEM, "%s", c->name);
-	return sk_fail(c->err, ENOMEM, "%s: %s", c->name, path);
-}
-
-/* Looks key up in an object. A null value counts as absent: Go encoders write null for an
- * empty slice or pointer, and runc treats it as not given. */
-static yajl_val field(yajl_val obj, const char *key)
-{
-	for (size_t i = 0; i < obj->u.object.len; i++) {
-		const char *k = obj->u.object.keys[i];
-		/* The first byte rules out most keys without a call. */
-		if (k[0] != key[0] || strcmp(k, key) != 0)
-			continue;
-		return YAJL_IS_NULL(obj->u.object.values[i]) ? NULL : obj->u.object.values[i];
-	}
-	return NULL;
-}
-
-/* Runs fn on obj[key] with ".key" on the path. Returns 1 if present, 0 if absent (an error if
- * required), -1 on error. */
-static int with_key(struct pctx *c, yajl_val obj, const char *key, bool required, val_fn fn,
-		    void *ud)
-{
-	yajl_val v = field(obj, key);
-	struct pframe f;
-	int r;
-
-	if (!v && !required)
-		return 0;
-	path_enter(c, &f, key, 0);
-	r = v ? fn(c, v, ud) : failf(c, "is required");
-	path_leave(c, &f);
-	return r < 0 ? -1 : 1;
-}
-
-/* Runs fn on every element of an array value with "[i]" on the path. */
-static int each_elem(struct pctx *c, yajl_val arr, elem_fn fn, void *ud)
-{
-	struct pframe f;
-	int r = 0;
-
-	path_enter(c, &f, NULL, 0);
-	for (size_t i = 0; r == 0 && i < arr->u.array.len; i++) {
-		f.index = i;
-		r = fn(c, arr->u.array.values[i], ud, i) < 0 ? -1 : 0;
-	}
-	path_leave(c, &f);
-	return r;
-}
-
-static int expect_object(struct pctx *c, yajl_val v)
-{
-	return YAJL_IS_OBJECT(v) ? 0 : failf(c, "must be an object");
-}
-
-static int expect_array(struct pctx *c, yajl_val v)
-{
-	return YAJL_IS_ARRAY(v) ? 0 : failf(c, "must be an array");
-}
-
-/* ---- scalar values ---- */
-
-/* Strings are not copied: they point into the yajl tree, which lives as long as the spec (or
- * the process of sk_process_parse). */
-static int v_string(struct pctx *c, yajl_val v, void *ud)
-{
-	char **ret = ud;
-
-	if (!YAJL_IS_STRING(v))
-		return failf(c, "must be a string");
-	*ret = v->u.string;
-	return 0;
-}
-
-static int v_abspath(struct pctx *c, yajl_val v, void *ud)
-{
-	if (!YAJL_IS_STRING(v) || v->u.string[0] != '/')
-		return failf(c, "must be an absolute path");
-	return v_string(c, v, ud);
-}
-
-static int v_bool(struct pctx *c, yajl_val v, void *ud)
-{
-	bool *ret = ud;
-
-	if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
-		return failf(c, "must be a boolean");
-	*ret = YAJL_IS_TRUE(v);
-	return 0;
-}
-
-/* The integer text of a JSON number, read exactly: yajl's long long cannot hold every uint64
- * (rlimits use 18446744073709551615 for unlimited). Fractions and exponents are refused. */
-static int parse_integer(yajl_val v, bool *neg, uint64_t *mag)
-{
-	const char *s;
-	uint64_t m = 0;
-
-	if (!YAJL_IS_NUMBER(v) || !v->u.number.r)
-		return -1;
-	s = v->u.number.r;
-	*neg = *s == '-';
-	if (*neg)
-		s++;
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		unsigned d = (unsigned)(*s - '0');
-		if (d > 9 || m > (UINT64_MAX - d) / 10)
-			return -1;
-		m = m * 10 + d;
-	}
-	*mag = m;
-	return 0;
-}
-
-struct int_arg {
-	int64_t min, max;
-	int64_t val;
-};
-
-static int v_int(struct pctx *c, yajl_val v, void *ud)
-{
-	struct int_arg *a = ud;
-	bool neg;
-	uint64_t mag;
-	int64_t x;
-
-	if (parse_integer(v, &neg, &mag) < 0)
-		goto range;
-	if (neg) {
-		if (mag > (uint64_t)INT64_MAX + 1)
-			goto range;
-		x = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
-	} else {
-		if (mag > (uint64_t)INT64_MAX)
-			goto range;
-		x = (int64_t)mag;
-	}
-	if (x < a->min || x > a->max)
-		goto range;
-	a->val = x;
-	return 0;
-range:
-	return failf(c, "must be an integer between %" PRId64 " and %" PRId64, a->min, a->max);
-}
-
-static int v_u64(struct pctx *c, yajl_val v, void *ud)
-{
-	uint64_t *ret = ud;
-	bool neg;
-	uint64_t mag;
-
-	if (parse_integer(v, &neg, &mag) < 0 || (neg && mag != 0))
-		return failf(c, "must be an integer between 0 and %" PRIu64, UINT64_MAX);
-	*ret = mag;
-	return 0;
-}
-
-static int get_string(struct pctx *c, yajl_val o, const char *key, bool req, char **ret)
-{
-	return with_key(c, o, key, req, v_string, ret);
-}
-
-static int get_abspath(struct pctx *c, yajl_val o, const char *key, bool req, char **ret)
-{
-	return with_key(c, o, key, req, v_abspath, ret);
-}
-
-static int get_bool(struct pctx *c, yajl_val o, const char *key, bool *ret)
-{
-	return with_key(c, o, key, false, v_bool, ret);
-}
-
-static int get_u64(struct pctx *c, yajl_val o, const char *key, bool req, uint64_t *ret)
-{
-	return with_key(c, o, key, req, v_u64, ret);
-}
-
-/* Returns 1 and sets *ret if present and in [min, max]; 0 if absent; -1 on error. */
-static int get_int(struct pctx *c, yajl_val o, const char *key, bool req, int64_t min, int64_t max,
-		   int64_t *ret)
-{
-	struct int_arg a = {.min = min, .max = max};
-	int r = with_key(c, o, key, req, v_int, &a);
-
-	if (r > 0)
-		*ret = a.val;
-	return r;
-}
-
-static int get_u32(struct pctx *c, yajl_val o, const char *key, bool req, uint32_t *ret)
-{
-	int64_t x;
-	int r = get_int(c, o, key, req, 0, UINT32_MAX, &x);
-
-	if (r > 0)
-		*ret = (uint32_t)x;
-	return r;
-}
-
-/* A string that must be one of the names in a table; "unknown <what> "x"" otherwise. */
-struct enum_arg {
-	const struct name_val *table;
-	size_t n;
-	const char *what;
-	long val;
-};
-
-static int v_enum(struct pctx *c, yajl_val v, void *ud)
-{
-	struct enum_arg *a = ud;
-
-	if (!YAJL_IS_STRING(v))
-		return failf(c, "must be a string");
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->table[i].name, v->u.string) == 0) {
-			a->val = a->table[i].val;
-			return 0;
-		}
-	return failf(c, "unknown %s \"%s\"", a->what, v->u.string);
-}
-
-static int get_enum(struct pctx *c, yajl_val o, const char *key, bool req,
-		    const struct name_val *table, size_t n, const char *what, long *ret)
-{
-	struct enum_arg a = {.table = table, .n = n, .what = what};
-	int r = with_key(c, o, key, req, v_enum, &a);
-
-	if (r > 0)
-		*ret = a.val;
-	return r;
-}
-
-/* ---- arrays ---- */
-
-/* An array of structs: allocates n+1 zeroed elements (the last one stays zero, which makes an
- * array of strings NULL-terminated) and stores it in the spec before filling it, so the
- * free functions release a half-parsed array. */
-struct array_arg {
-	void **arr;
-	size_t *n;
-	size_t size;
-	elem_fn fn;
-};
-
-static int v_array(struct pctx *c, yajl_val v, void *ud)
-{
-	struct array_arg *a = ud;
-	size_t n;
-
-	if (expect_array(c, v) < 0)
-		return -1;
-	n = v->u.array.len;
-	*a->arr = calloc(n + 1, a->size);
-	if (!*a->arr)
-		return fail_oom(c);
-	if (a->n)
-		*a->n = n;
-	return each_elem(c, v, a->fn, *a->arr);
-}
-
-static int get_array(struct pctx *c, yajl_val o, const char *key, void *arr, size_t *n, size_t size,
-		     elem_fn fn)
-{
-	struct array_arg a = {.arr = arr, .n = n, .size = size, .fn = fn};
-
-	return with_key(c, o, key, false, v_array, &a);
-}
-
-static int e_string(struct pctx *c, yajl_val v, void *arr, size_t i)
-{
-	return v_string(c, v, &((char **)arr)[i]);
-}
-
-static int e_abspath(struct pctx *c, yajl_val v, void *arr, size_t i)
-{
-	return v_abspath(c, v, &((char **)arr)[i]);
-}
-
-static int get_strv(struct pctx *c, yajl_val o, const char *key, char ***ret, size_t *n)
-{
-	return get_array(c, o, key, ret, n, sizeof(char *), e_string);
-}
-
-/* An object whose values are all strings (annotations, sysctl). */
-struct kv_arg {
-	struct sk_kv **kv;
-	size_t *n;
-};
-
-static int v_kv(struct pctx *c, yajl_val v, void *ud)
-{
-	struct kv_arg *a = ud;
-	size_t n;
-
-	if (expect_object(c, v) < 0)
-		return -1;
-	n = v->u.object.len;
-	*a->kv = calloc(n + 1, sizeof(struct sk_kv));
-	if (!*a->kv)
-		return fail_oom(c);
-	*a->n = n;
-	for (size_t i = 0; i < n; i++) {
-		struct sk_kv *kv = &(*a->kv)[i];
-		struct pframe f;
-		int r;
-
-		path_enter(c, &f, v->u.object.keys[i], 0);
-		r = v_string(c, v->u.object.values[i], &kv->value);
-		path_leave(c, &f);
-		if (r < 0)
-			return -1;
-		kv->key = (char *)v->u.object.keys[i];
-	}
-	return 0;
-}
-
-static int get_kv(struct pctx *c, yajl_val o, const char *key, struct sk_kv **kv, size_t *n)
-{
-	struct kv_arg a = {.kv = kv, .n = n};
-
-	return with_key(c, o, key, false, v_kv, &a);
-}
-
-/* uidMappings / gidMappings entries: {containerID, hostID, size}, all required. */
-static int e_id_map(struct pctx *c, yajl_val v, void *arr, size_t i)
-{
-	struct sk_id_map *m = &((struct sk_id_map *)arr)[i];
-
-	if (expect_object(c, v) < 0 || get_u32(c, v, "containerID", true, &m->container_id) < 0 ||
-	    get_u32(c, v, "hostID", true, &m->host_id) < 0 ||
-	    get_u32(c, v, "size", true, &m->size) < 0)
-		return -1;
-	return 0;
-}
-
-static int get_id_maps(struct pctx *c, yajl_val o, const char *key, struct sk_id_map **ret,
-		       size_t *n)
-{
-	return get_array(c, o, key, ret, n, sizeof(struct sk_id_map), e_id_map);
-}
+#include "spec-parse.h"
 
 /* ---- process ---- */
 
@@ -509,8 +32,8 @@ static int v_console_size(struct pctx *c, yajl_val v, void *ud)
 	struct sk_process *p = ud;
 	int64_t h, w;
 
-	if (expect_object(c, v) < 0 || get_int(c, v, "height", true, 0, UINT_MAX, &h) < 0 ||
-	    get_int(c, v, "width", true, 0, UINT_MAX, &w) < 0)
+	if (sp_expect_object(c, v) < 0 || sp_get_int(c, v, "height", true, 0, UINT_MAX, &h) < 0 ||
+	    sp_get_int(c, v, "width", true, 0, UINT_MAX, &w) < 0)
 		return -1;
 	p->has_console_size = true;
 	p->console_height = (unsigned)h;
@@ -522,7 +45,7 @@ static int e_gid(struct pctx *c, yajl_val v, void *arr, size_t i)
 {
 	struct int_arg a = {.min = 0, .max = UINT32_MAX};
 
-	if (v_int(c, v, &a) < 0)
+	if (sp_v_int(c, v, &a) < 0)
 		return -1;
 	((gid_t *)arr)[i] = (gid_t)a.val;
 	return 0;
@@ -534,27 +57,27 @@ static int v_user(struct pctx *c, yajl_val v, void *ud)
 	int64_t umask;
 	int r;
 
-	if (expect_object(c, v) < 0 || get_u32(c, v, "uid", true, &u->uid) < 0 ||
-	    get_u32(c, v, "gid", true, &u->gid) < 0)
+	if (sp_expect_object(c, v) < 0 || sp_get_u32(c, v, "uid", true, &u->uid) < 0 ||
+	    sp_get_u32(c, v, "gid", true, &u->gid) < 0)
 		return -1;
-	r = get_int(c, v, "umask", false, 0, 07777, &umask);
+	r = sp_get_int(c, v, "umask", false, 0, 07777, &umask);
 	if (r < 0)
 		return -1;
 	u->has_umask = r > 0;
 	u->umask = r > 0 ? (mode_t)umask : 0;
-	return get_array(c, v, "additionalGids", &u->additional_gids, &u->n_additional_gids,
-			 sizeof(gid_t), e_gid);
+	return sp_get_array(c, v, "additionalGids", &u->additional_gids, &u->n_additional_gids,
+			    sizeof(gid_t), e_gid);
 }
 
 static int v_args(struct pctx *c, yajl_val v, void *ud)
 {
 	struct sk_process *p = ud;
 	struct array_arg a = {
-	    .arr = (void **)&p->args, .n = &p->n_args, .size = sizeof(char *), .fn = e_string};
+	    .arr = (void **)&p->args, .n = &p->n_args, .size = sizeof(char *), .fn = sp_e_string};
 
 	if (!YAJL_IS_ARRAY(v) || v->u.array.len == 0)
-		return failf(c, "must be a non-empty array of strings");
-	return v_array(c, v, &a);
+		return sp_failf(c, "must be a non-empty array of strings");
+	return sp_v_array(c, v, &a);
 }
 
 static int e_cap(struct pctx *c, yajl_val v, void *arr, size_t i)
@@ -564,32 +87,32 @@ static int e_cap(struct pctx *c, yajl_val v, void *arr, size_t i)
 
 	(void)i;
 	if (!YAJL_IS_STRING(v))
-		return failf(c, "must be a string");
+		return sp_failf(c, "must be a string");
 	if (sk_cap_from_name(v->u.string, &cap, c->err) < 0)
-		return wrapf(c);
+		return sp_wrapf(c);
 	*set |= UINT64_C(1) << cap;
 	return 0;
 }
 
 static int v_cap_set(struct pctx *c, yajl_val v, void *ud)
 {
-	if (expect_array(c, v) < 0)
+	if (sp_expect_array(c, v) < 0)
 		return -1;
-	return each_elem(c, v, e_cap, ud);
+	return sp_each_elem(c, v, e_cap, ud);
 }
 
 static int v_caps(struct pctx *c, yajl_val v, void *ud)
 {
 	struct sk_caps *caps = ud;
 
-	if (expect_object(c, v) < 0)
+	if (sp_expect_object(c, v) < 0)
 		return -1;
 	caps->present = true;
-	if (with_key(c, v, "bounding", false, v_cap_set, &caps->bounding) < 0 ||
-	    with_key(c, v, "effective", false, v_cap_set, &caps->effective) < 0 ||
-	    with_key(c, v, "inheritable", false, v_cap_set, &caps->inheritable) < 0 ||
-	    with_key(c, v, "permitted", false, v_cap_set, &caps->permitted) < 0 ||
-	    with_key(c, v, "ambient", false, v_cap_set, &caps->ambient) < 0)
+	if (sp_with_key(c, v, "bounding", false, v_cap_set, &caps->bounding) < 0 ||
+	    sp_with_key(c, v, "effective", false, v_cap_set, &caps->effective) < 0 ||
+	    sp_with_key(c, v, "inheritable", false, v_cap_set, &caps->inheritable) < 0 ||
+	    sp_with_key(c, v, "permitted", false, v_cap_set, &caps->permitted) < 0 ||
+	    sp_with_key(c, v, "ambient", false, v_cap_set, &caps->ambient) < 0)
 		return -1;
 	return 0;
 }
@@ -605,12 +128,12 @@ static int v_rlimit_type(struct pctx *c, yajl_val v, void *ud)
 	int res;
 
 	if (!YAJL_IS_STRING(v))
-		return failf(c, "must be a string");
+		return sp_failf(c, "must be a string");
 	if (sk_rlimit_from_name(v->u.string, &res) < 0)
-		return failf(c, "unknown rlimit \"%s\"", v->u.string);
+		return sp_failf(c, "unknown rlimit \"%s\"", v->u.string);
 	for (size_t j = 0; j < a->i; j++)
 		if (a->arr[j].resource == res)
-			return failf(c, "duplicate rlimit \"%s\"", v->u.string);
+			return sp_failf(c, "duplicate rlimit \"%s\"", v->u.string);
 	a->arr[a->i].resource = res;
 	return 0;
 }
@@ -620,9 +143,9 @@ static int e_rlimit(struct pctx *c, yajl_val v, void *arr, size_t i)
 	struct sk_rlimit *rl = &((struct sk_rlimit *)arr)[i];
 	struct rlimit_arg a = {.arr = arr, .i = i};
 
-	if (expect_object(c, v) < 0 || with_key(c, v, "type", true, v_rlimit_type, &a) < 0 ||
-	    get_u64(c, v, "soft", true, &rl->soft) < 0 ||
-	    get_u64(c, v, "hard", true, &rl->hard) < 0)
+	if (sp_expect_object(c, v) < 0 || sp_with_key(c, v, "type", true, v_rlimit_type, &a) < 0 ||
+	    sp_get_u64(c, v, "soft", true, &rl->soft) < 0 ||
+	    sp_get_u64(c, v, "hard", true, &rl->hard) < 0)
 		return -1;
 	return 0;
 }
@@ -639,10 +162,10 @@ static int v_io_priority(struct pctx *c, yajl_val v, void *ud)
 	long cls;
 	int64_t prio = 0;
 
-	if (expect_object(c, v) < 0 ||
-	    get_enum(c, v, "class", true, ioprio_classes, ARRAY_SIZE(ioprio_classes),
-		     "I/O priority class", &cls) < 0 ||
-	    get_int(c, v, "priority", false, 0, 7, &prio) < 0)
+	if (sp_expect_object(c, v) < 0 ||
+	    sp_get_enum(c, v, "class", true, ioprio_classes, ARRAY_SIZE(ioprio_classes),
+			"I/O priority class", &cls) < 0 ||
+	    sp_get_int(c, v, "priority", false, 0, 7, &prio) < 0)
 		return -1;
 	p->has_io_priority = true;
 	p->io_priority_class = (int)cls;
@@ -670,7 +193,7 @@ static int e_sched_flag(struct pctx *c, yajl_val v, void *arr, size_t i)
 	    .table = sched_flags, .n = ARRAY_SIZE(sched_flags), .what = "scheduler flag"};
 
 	(void)i;
-	if (v_enum(c, v, &a) < 0)
+	if (sp_v_enum(c, v, &a) < 0)
 		return -1;
 	*(uint64_t *)arr |= (uint64_t)a.val;
 	return 0;
@@ -678,9 +201,9 @@ static int e_sched_flag(struct pctx *c, yajl_val v, void *arr, size_t i)
 
 static int v_sched_flags(struct pctx *c, yajl_val v, void *ud)
 {
-	if (expect_array(c, v) < 0)
+	if (sp_expect_array(c, v) < 0)
 		return -1;
-	return each_elem(c, v, e_sched_flag, ud);
+	return sp_each_elem(c, v, e_sched_flag, ud);
 }
 
 static int v_scheduler(struct pctx *c, yajl_val v, void *ud)
@@ -689,15 +212,15 @@ static int v_scheduler(struct pctx *c, yajl_val v, void *ud)
 	long policy;
 	int64_t nice = 0, prio = 0;
 
-	if (expect_object(c, v) < 0 ||
-	    get_enum(c, v, "policy", true, sched_policies, ARRAY_SIZE(sched_policies),
-		     "scheduler policy", &policy) < 0 ||
-	    get_int(c, v, "nice", false, -20, 19, &nice) < 0 ||
-	    get_int(c, v, "priority", false, INT32_MIN, INT32_MAX, &prio) < 0 ||
-	    with_key(c, v, "flags", false, v_sched_flags, &p->sched_flags) < 0 ||
-	    get_u64(c, v, "runtime", false, &p->sched_runtime) < 0 ||
-	    get_u64(c, v, "deadline", false, &p->sched_deadline) < 0 ||
-	    get_u64(c, v, "period", false, &p->sched_period) < 0)
+	if (sp_expect_object(c, v) < 0 ||
+	    sp_get_enum(c, v, "policy", true, sched_policies, ARRAY_SIZE(sched_policies),
+			"scheduler policy", &policy) < 0 ||
+	    sp_get_int(c, v, "nice", false, -20, 19, &nice) < 0 ||
+	    sp_get_int(c, v, "priority", false, INT32_MIN, INT32_MAX, &prio) < 0 ||
+	    sp_with_key(c, v, "flags", false, v_sched_flags, &p->sched_flags) < 0 ||
+	    sp_get_u64(c, v, "runtime", false, &p->sched_runtime) < 0 ||
+	    sp_get_u64(c, v, "deadline", false, &p->sched_deadline) < 0 ||
+	    sp_get_u64(c, v, "period", false, &p->sched_period) < 0)
 		return -1;
 	p->has_scheduler = true;
 	p->sched_policy = (int)policy;
@@ -712,20 +235,20 @@ static int process_extras(struct pctx *c, yajl_val v, struct sk_process *p)
 	int64_t oom;
 	int r;
 
-	if (with_key(c, v, "capabilities", false, v_caps, &p->caps) < 0 ||
-	    get_array(c, v, "rlimits", &p->rlimits, &p->n_rlimits, sizeof(struct sk_rlimit),
-		      e_rlimit) < 0 ||
-	    get_bool(c, v, "noNewPrivileges", &p->no_new_privileges) < 0 ||
-	    get_string(c, v, "apparmorProfile", false, &p->apparmor_profile) < 0 ||
-	    get_string(c, v, "selinuxLabel", false, &p->selinux_label) < 0)
+	if (sp_with_key(c, v, "capabilities", false, v_caps, &p->caps) < 0 ||
+	    sp_get_array(c, v, "rlimits", &p->rlimits, &p->n_rlimits, sizeof(struct sk_rlimit),
+			 e_rlimit) < 0 ||
+	    sp_get_bool(c, v, "noNewPrivileges", &p->no_new_privileges) < 0 ||
+	    sp_get_string(c, v, "apparmorProfile", false, &p->apparmor_profile) < 0 ||
+	    sp_get_string(c, v, "selinuxLabel", false, &p->selinux_label) < 0)
 		return -1;
-	r = get_int(c, v, "oomScoreAdj", false, -1000, 1000, &oom);
+	r = sp_get_int(c, v, "oomScoreAdj", false, -1000, 1000, &oom);
 	if (r < 0)
 		return -1;
 	p->has_oom_score_adj = r > 0;
 	p->oom_score_adj = r > 0 ? (int)oom : 0;
-	if (with_key(c, v, "ioPriority", false, v_io_priority, p) < 0 ||
-	    with_key(c, v, "scheduler", false, v_scheduler, p) < 0)
+	if (sp_with_key(c, v, "ioPriority", false, v_io_priority, p) < 0 ||
+	    sp_with_key(c, v, "scheduler", false, v_scheduler, p) < 0)
 		return -1;
 	return 0;
 }
@@ -734,16 +257,16 @@ static int v_process(struct pctx *c, yajl_val v, void *ud)
 {
 	struct sk_process *p = ud;
 
-	if (expect_object(c, v) < 0 || get_bool(c, v, "terminal", &p->terminal) < 0 ||
-	    with_key(c, v, "consoleSize", false, v_console_size, p) < 0 ||
-	    with_key(c, v, "user", false, v_user, &p->user) < 0)
+	if (sp_expect_object(c, v) < 0 || sp_get_bool(c, v, "terminal", &p->terminal) < 0 ||
+	    sp_with_key(c, v, "consoleSize", false, v_console_size, p) < 0 ||
+	    sp_with_key(c, v, "user", false, v_user, &p->user) < 0)
 		return -1;
 	/* args is required on Linux; a missing one gets the same message as an empty one. */
-	if (!field(v, "args"))
-		return fail_key(c, "args", "must be a non-empty array of strings");
-	if (with_key(c, v, "args", true, v_args, p) < 0 ||
-	    get_strv(c, v, "env", &p->env, &p->n_env) < 0 ||
-	    get_abspath(c, v, "cwd", true, &p->cwd) < 0)
+	if (!sp_field(v, "args"))
+		return sp_fail_key(c, "args", "must be a non-empty array of strings");
+	if (sp_with_key(c, v, "args", true, v_args, p) < 0 ||
+	    sp_get_strv(c, v, "env", &p->env, &p->n_env) < 0 ||
+	    sp_get_abspath(c, v, "cwd", true, &p->cwd) < 0)
 		return -1;
 	return process_extras(c, v, p);
 }
@@ -754,7 +277,7 @@ static int v_process_alloc(struct pctx *c, yajl_val v, void *ud)
 
 	*ret = calloc(1, sizeof(**ret));
 	if (!*ret)
-		return fail_oom(c);
+		return sp_fail_oom(c);
 	return v_process(c, v, *ret);
 }
 
@@ -764,20 +287,21 @@ static int v_root(struct pctx *c, yajl_val v, void *ud)
 {
 	struct sk_root *root = ud;
 
-	if (expect_object(c, v) < 0 || get_string(c, v, "path", true, &root->path) < 0 ||
-	    get_bool(c, v, "readonly", &root->readonly) < 0)
+	if (sp_expect_object(c, v) < 0 || sp_get_string(c, v, "path", true, &root->path) < 0 ||
+	    sp_get_bool(c, v, "readonly", &root->readonly) < 0)
 		return -1;
 	if (root->path[0] == '\0')
-		return fail_key(c, "path", "must not be empty");
+		return sp_fail_key(c, "path", "must not be empty");
 	return 0;
 }
 
 static int v_mount_options(struct pctx *c, yajl_val v, void *ud)
 {
 	struct sk_mount *m = ud;
-	struct array_arg a = {.arr = (void **)&m->options, .size = sizeof(char *), .fn = e_string};
+	struct array_arg a = {
+	    .arr = (void **)&m->options, .size = sizeof(char *), .fn = sp_e_string};
 
-	if (v_array(c, v, &a) < 0)
+	if (sp_v_array(c, v, &a) < 0)
 		return -1;
 	return 0;
 }
@@ -788,17 +312,17 @@ static int e_mount(struct pctx *c, yajl_val v, void *arr, size_t i)
 	struct pframe f;
 	int r;
 
-	if (expect_object(c, v) < 0 ||
-	    get_abspath(c, v, "destination", true, &m->destination) < 0 ||
-	    get_string(c, v, "type", false, &m->type) < 0 ||
-	    get_string(c, v, "source", false, &m->source) < 0 ||
-	    with_key(c, v, "options", false, v_mount_options, m) < 0 ||
-	    get_id_maps(c, v, "uidMappings", &m->uid_mappings, &m->n_uid_mappings) < 0 ||
-	    get_id_maps(c, v, "gidMappings", &m->gid_mappings, &m->n_gid_mappings) < 0)
+	if (sp_expect_object(c, v) < 0 ||
+	    sp_get_abspath(c, v, "destination", true, &m->destination) < 0 ||
+	    sp_get_string(c, v, "type", false, &m->type) < 0 ||
+	    sp_get_string(c, v, "source", false, &m->source) < 0 ||
+	    sp_with_key(c, v, "options", false, v_mount_options, m) < 0 ||
+	    sp_get_id_maps(c, v, "uidMappings", &m->uid_mappings, &m->n_uid_mappings) < 0 ||
+	    sp_get_id_maps(c, v, "gidMappings", &m->gid_mappings, &m->n_gid_mappings) < 0)
 		return -1;
-	path_enter(c, &f, "options", 0);
-	r = sk_mount_options_parse(m, c->err) < 0 ? wrapf(c) : 0;
-	path_leave(c, &f);
+	sp_path_enter(c, &f, "options", 0);
+	r = sk_mount_options_parse(m, c->err) < 0 ? sp_wrapf(c) : 0;
+	sp_path_leave(c, &f);
 	return r;
 }
 
@@ -808,10 +332,11 @@ static int e_hook(struct pctx *c, yajl_val v, void *arr, size_t i)
 	int64_t timeout;
 	int r;
 
-	if (expect_object(c, v) < 0 || get_abspath(c, v, "path", true, &h->path) < 0 ||
-	    get_strv(c, v, "args", &h->args, NULL) < 0 || get_strv(c, v, "env", &h->env, NULL) < 0)
+	if (sp_expect_object(c, v) < 0 || sp_get_abspath(c, v, "path", true, &h->path) < 0 ||
+	    sp_get_strv(c, v, "args", &h->args, NULL) < 0 ||
+	    sp_get_strv(c, v, "env", &h->env, NULL) < 0)
 		return -1;
-	r = get_int(c, v, "timeout", false, 1, INT_MAX, &timeout);
+	r = sp_get_int(c, v, "timeout", false, 1, INT_MAX, &timeout);
 	if (r < 0)
 		return -1;
 	h->has_timeout = r > 0;
@@ -823,11 +348,11 @@ static int v_hooks(struct pctx *c, yajl_val v, void *ud)
 {
 	struct sk_hook_list *lists = ud;
 
-	if (expect_object(c, v) < 0)
+	if (sp_expect_object(c, v) < 0)
 		return -1;
 	for (int k = 0; k < SK_HOOK_MAX; k++)
-		if (get_array(c, v, sk_hook_kind_name(k), &lists[k].hooks, &lists[k].n,
-			      sizeof(struct sk_hook), e_hook) < 0)
+		if (sp_get_array(c, v, sk_hook_kind_name(k), &lists[k].hooks, &lists[k].n,
+				 sizeof(struct sk_hook), e_hook) < 0)
 			return -1;
 	return 0;
 }
@@ -850,10 +375,10 @@ static int v_ns_type(struct pctx *c, yajl_val v, void *ud)
 	    .table = ns_types, .n = ARRAY_SIZE(ns_types), .what = "namespace type"};
 	struct ns_arg *ns = ud;
 
-	if (v_enum(c, v, &a) < 0)
+	if (sp_v_enum(c, v, &a) < 0)
 		return -1;
 	if (ns->l->ns[a.val].present)
-		return failf(c, "duplicate namespace type \"%s\"", v->u.string);
+		return sp_failf(c, "duplicate namespace type \"%s\"", v->u.string);
 	ns->l->ns[a.val].present = true;
 	ns->type = a.val;
 	return 0;
@@ -865,23 +390,23 @@ static int e_namespace(struct pctx *c, yajl_val v, void *ud, size_t i)
 	char *path = NULL;
 
 	(void)i;
-	if (expect_object(c, v) < 0 || with_key(c, v, "type", true, v_ns_type, &ns) < 0 ||
-	    get_string(c, v, "path", false, &path) < 0)
+	if (sp_expect_object(c, v) < 0 || sp_with_key(c, v, "type", true, v_ns_type, &ns) < 0 ||
+	    sp_get_string(c, v, "path", false, &path) < 0)
 		return -1;
 	/* An empty path means "create a new one", as runc reads it. */
 	if (!path || path[0] == '\0')
 		return 0;
 	if (path[0] != '/')
-		return fail_key(c, "path", "must be an absolute path");
+		return sp_fail_key(c, "path", "must be an absolute path");
 	ns.l->ns[ns.type].path = path;
 	return 0;
 }
 
 static int v_namespaces(struct pctx *c, yajl_val v, void *ud)
 {
-	if (expect_array(c, v) < 0)
+	if (sp_expect_array(c, v) < 0)
 		return -1;
-	return each_elem(c, v, e_namespace, ud);
+	return sp_each_elem(c, v, e_namespace, ud);
 }
 
 static int v_dev_type(struct pctx *c, yajl_val v, void *ud)
@@ -889,9 +414,9 @@ static int v_dev_type(struct pctx *c, yajl_val v, void *ud)
 	char *type = ud;
 
 	if (!YAJL_IS_STRING(v))
-		return failf(c, "must be a string");
+		return sp_failf(c, "must be a string");
 	if (strlen(v->u.string) != 1 || !strchr("cbup", v->u.string[0]))
-		return failf(c, "unknown device type \"%s\"", v->u.string);
+		return sp_failf(c, "unknown device type \"%s\"", v->u.string);
 	*type = v->u.string[0];
 	return 0;
 }
@@ -908,26 +433,27 @@ static int e_device(struct pctx *c, yajl_val v, void *arr, size_t i)
 	uint32_t id;
 	int r;
 
-	if (expect_object(c, v) < 0 || with_key(c, v, "type", true, v_dev_type, &d->type) < 0 ||
-	    get_abspath(c, v, "path", true, &d->path) < 0 ||
-	    get_int(c, v, "major", d->type != 'p', 0, UINT32_MAX, &d->major) < 0 ||
-	    get_int(c, v, "minor", d->type != 'p', 0, UINT32_MAX, &d->minor) < 0)
+	if (sp_expect_object(c, v) < 0 ||
+	    sp_with_key(c, v, "type", true, v_dev_type, &d->type) < 0 ||
+	    sp_get_abspath(c, v, "path", true, &d->path) < 0 ||
+	    sp_get_int(c, v, "major", d->type != 'p', 0, UINT32_MAX, &d->major) < 0 ||
+	    sp_get_int(c, v, "minor", d->type != 'p', 0, UINT32_MAX, &d->minor) < 0)
 		return -1;
 	/* podman passes the host node's whole st_mode (020666 for /dev/null): the file-type bits
 	 * may be there, but only naming the device's own type. */
-	r = get_int(c, v, "fileMode", false, 0, 0177777, &mode);
+	r = sp_get_int(c, v, "fileMode", false, 0, 0177777, &mode);
 	if (r < 0)
 		return -1;
 	if (r > 0 && (mode & S_IFMT) && (mode_t)(mode & S_IFMT) != dev_type_bits(d->type))
-		return fail_key(c, "fileMode", "file-type bits do not match the device type");
+		return sp_fail_key(c, "fileMode", "file-type bits do not match the device type");
 	d->has_file_mode = r > 0;
 	d->file_mode = r > 0 ? (mode_t)(mode & 07777) : 0;
-	r = get_u32(c, v, "uid", false, &id);
+	r = sp_get_u32(c, v, "uid", false, &id);
 	if (r < 0)
 		return -1;
 	d->has_uid = r > 0;
 	d->uid = r > 0 ? id : 0;
-	r = get_u32(c, v, "gid", false, &id);
+	r = sp_get_u32(c, v, "gid", false, &id);
 	if (r < 0)
 		return -1;
 	d->has_gid = r > 0;
@@ -938,9 +464,9 @@ static int e_device(struct pctx *c, yajl_val v, void *arr, size_t i)
 static int v_propagation(struct pctx *c, yajl_val v, void *ud)
 {
 	if (!YAJL_IS_STRING(v))
-		return failf(c, "must be a string");
+		return sp_failf(c, "must be a string");
 	if (sk_propagation_parse(v->u.string, ud, c->err) < 0)
-		return wrapf(c);
+		return sp_wrapf(c);
 	return 0;
 }
 
@@ -956,10 +482,10 @@ static int v_personality(struct pctx *c, yajl_val v, void *ud)
 	long domain;
 
 	/* flags: no values are defined by the spec yet; checked for type only. */
-	if (expect_object(c, v) < 0 ||
-	    get_enum(c, v, "domain", true, personality_domains, ARRAY_SIZE(personality_domains),
-		     "personality domain", &domain) < 0 ||
-	    get_strv(c, v, "flags", &flags, NULL) < 0)
+	if (sp_expect_object(c, v) < 0 ||
+	    sp_get_enum(c, v, "domain", true, personality_domains, ARRAY_SIZE(personality_domains),
+			"personality domain", &domain) < 0 ||
+	    sp_get_strv(c, v, "flags", &flags, NULL) < 0)
 		return -1;
 	l->has_personality = true;
 	l->personality = (unsigned long)domain;
@@ -971,9 +497,9 @@ static int v_time_offset(struct pctx *c, yajl_val v, void *ud)
 	struct sk_time_offset *t = ud;
 	int64_t ns = 0;
 
-	if (expect_object(c, v) < 0 ||
-	    get_int(c, v, "secs", false, INT64_MIN, INT64_MAX, &t->secs) < 0 ||
-	    get_int(c, v, "nanosecs", false, 0, 999999999, &ns) < 0)
+	if (sp_expect_object(c, v) < 0 ||
+	    sp_get_int(c, v, "secs", false, INT64_MIN, INT64_MAX, &t->secs) < 0 ||
+	    sp_get_int(c, v, "nanosecs", false, 0, 999999999, &ns) < 0)
 		return -1;
 	t->present = true;
 	t->nanosecs = (uint32_t)ns;
@@ -986,9 +512,9 @@ static int v_time_offsets(struct pctx *c, yajl_val v, void *ud)
 	struct pframe f;
 	int r = 0;
 
-	if (expect_object(c, v) < 0)
+	if (sp_expect_object(c, v) < 0)
 		return -1;
-	path_enter(c, &f, NULL, 0);
+	sp_path_enter(c, &f, NULL, 0);
 	for (size_t i = 0; r == 0 && i < v->u.object.len; i++) {
 		const char *k = v->u.object.keys[i];
 		struct sk_time_offset *t = strcmp(k, "boottime") == 0	 ? &l->time_boottime
@@ -996,15 +522,15 @@ static int v_time_offsets(struct pctx *c, yajl_val v, void *ud)
 									 : NULL;
 		f.key = k;
 		r = t ? v_time_offset(c, v->u.object.values[i], t)
-		      : failf(c, "unknown clock \"%s\"", k);
+		      : sp_failf(c, "unknown clock \"%s\"", k);
 	}
-	path_leave(c, &f);
+	sp_path_leave(c, &f);
 	return r < 0 ? -1 : 0;
 }
 
 static int v_node(struct pctx *c, yajl_val v, void *ud)
 {
-	if (expect_object(c, v) < 0)
+	if (sp_expect_object(c, v) < 0)
 		return -1;
 	*(yajl_val *)ud = v;
 	return 0;
@@ -1014,16 +540,16 @@ static int v_abs_strv(struct pctx *c, yajl_val v, void *ud)
 {
 	struct array_arg *a = ud;
 
-	a->fn = e_abspath;
+	a->fn = sp_e_abspath;
 	a->size = sizeof(char *);
-	return v_array(c, v, a);
+	return sp_v_array(c, v, a);
 }
 
 static int get_abs_strv(struct pctx *c, yajl_val o, const char *key, char ***ret, size_t *n)
 {
 	struct array_arg a = {.arr = (void **)ret, .n = n};
 
-	return with_key(c, o, key, false, v_abs_strv, &a);
+	return sp_with_key(c, o, key, false, v_abs_strv, &a);
 }
 
 static int v_linux(struct pctx *c, yajl_val v, void *ud)
@@ -1032,23 +558,25 @@ static int v_linux(struct pctx *c, yajl_val v, void *ud)
 	yajl_val rdt = NULL;
 	int r;
 
-	if (expect_object(c, v) < 0 || with_key(c, v, "namespaces", false, v_namespaces, l) < 0 ||
-	    get_id_maps(c, v, "uidMappings", &l->uid_mappings, &l->n_uid_mappings) < 0 ||
-	    get_id_maps(c, v, "gidMappings", &l->gid_mappings, &l->n_gid_mappings) < 0 ||
-	    get_array(c, v, "devices", &l->devices, &l->n_devices, sizeof(struct sk_device),
-		      e_device) < 0 ||
-	    get_kv(c, v, "sysctl", &l->sysctl, &l->n_sysctl) < 0 ||
-	    get_string(c, v, "cgroupsPath", false, &l->cgroups_path) < 0 ||
-	    with_key(c, v, "rootfsPropagation", false, v_propagation, &l->rootfs_propagation) < 0 ||
+	if (sp_expect_object(c, v) < 0 ||
+	    sp_with_key(c, v, "namespaces", false, v_namespaces, l) < 0 ||
+	    sp_get_id_maps(c, v, "uidMappings", &l->uid_mappings, &l->n_uid_mappings) < 0 ||
+	    sp_get_id_maps(c, v, "gidMappings", &l->gid_mappings, &l->n_gid_mappings) < 0 ||
+	    sp_get_array(c, v, "devices", &l->devices, &l->n_devices, sizeof(struct sk_device),
+			 e_device) < 0 ||
+	    sp_get_kv(c, v, "sysctl", &l->sysctl, &l->n_sysctl) < 0 ||
+	    sp_get_string(c, v, "cgroupsPath", false, &l->cgroups_path) < 0 ||
+	    sp_with_key(c, v, "rootfsPropagation", false, v_propagation, &l->rootfs_propagation) <
+		0 ||
 	    get_abs_strv(c, v, "maskedPaths", &l->masked_paths, &l->n_masked_paths) < 0 ||
 	    get_abs_strv(c, v, "readonlyPaths", &l->readonly_paths, &l->n_readonly_paths) < 0 ||
-	    get_string(c, v, "mountLabel", false, &l->mount_label) < 0 ||
-	    with_key(c, v, "personality", false, v_personality, l) < 0 ||
-	    with_key(c, v, "timeOffsets", false, v_time_offsets, l) < 0)
+	    sp_get_string(c, v, "mountLabel", false, &l->mount_label) < 0 ||
+	    sp_with_key(c, v, "personality", false, v_personality, l) < 0 ||
+	    sp_with_key(c, v, "timeOffsets", false, v_time_offsets, l) < 0)
 		return -1;
-	r = with_key(c, v, "intelRdt", false, v_node, &rdt);
-	if (r < 0 || with_key(c, v, "resources", false, v_node, &l->resources) < 0 ||
-	    with_key(c, v, "seccomp", false, v_node, &l->seccomp) < 0)
+	r = sp_with_key(c, v, "intelRdt", false, v_node, &rdt);
+	if (r < 0 || sp_with_key(c, v, "resources", false, v_node, &l->resources) < 0 ||
+	    sp_with_key(c, v, "seccomp", false, v_node, &l->seccomp) < 0)
 		return -1;
 	l->has_intel_rdt = r > 0;
 	return 0;
@@ -1059,17 +587,17 @@ static int v_linux(struct pctx *c, yajl_val v, void *ud)
 static int v_spec(struct pctx *c, yajl_val v, struct sk_spec *s)
 {
 	if (!YAJL_IS_OBJECT(v))
-		return failf(c, "must be a JSON object");
-	if (get_string(c, v, "ociVersion", true, &s->oci_version) < 0 ||
-	    with_key(c, v, "process", false, v_process_alloc, &s->process) < 0 ||
-	    with_key(c, v, "root", true, v_root, &s->root) < 0 ||
-	    get_string(c, v, "hostname", false, &s->hostname) < 0 ||
-	    get_string(c, v, "domainname", false, &s->domainname) < 0 ||
-	    get_array(c, v, "mounts", &s->mounts, &s->n_mounts, sizeof(struct sk_mount), e_mount) <
-		0 ||
-	    with_key(c, v, "hooks", false, v_hooks, s->hooks) < 0 ||
-	    get_kv(c, v, "annotations", &s->annotations, &s->n_annotations) < 0 ||
-	    with_key(c, v, "linux", false, v_linux, &s->linux_) < 0)
+		return sp_failf(c, "must be a JSON object");
+	if (sp_get_string(c, v, "ociVersion", true, &s->oci_version) < 0 ||
+	    sp_with_key(c, v, "process", false, v_process_alloc, &s->process) < 0 ||
+	    sp_with_key(c, v, "root", true, v_root, &s->root) < 0 ||
+	    sp_get_string(c, v, "hostname", false, &s->hostname) < 0 ||
+	    sp_get_string(c, v, "domainname", false, &s->domainname) < 0 ||
+	    sp_get_array(c, v, "mounts", &s->mounts, &s->n_mounts, sizeof(struct sk_mount),
+			 e_mount) < 0 ||
+	    sp_with_key(c, v, "hooks", false, v_hooks, s->hooks) < 0 ||
+	    sp_get_kv(c, v, "annotations", &s->annotations, &s->n_annotations) < 0 ||
+	    sp_with_key(c, v, "linux", false, v_linux, &s->linux_) < 0)
 		return -1;
 	return 0;
 }
@@ -1144,7 +672,7 @@ int sk_process_parse(const char *json, size_t len, const char *name, struct sk_p
 		return sk_fail(err, ENOMEM, "%s", name);
 	}
 	p->tree = tree;
-	r = YAJL_IS_OBJECT(tree) ? v_process(&c, tree, p) : failf(&c, "must be a JSON object");
+	r = YAJL_IS_OBJECT(tree) ? v_process(&c, tree, p) : sp_failf(&c, "must be a JSON object");
 	if (r < 0)
 		return -1;
 	*ret = TAKE_PTR(p);

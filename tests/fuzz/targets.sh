@@ -7,7 +7,7 @@ FUZZ_LIBS="-lyajl -lcap -lseccomp"
 # fuzz_sources TARGET: the src/lib/*.c files (relative to src/lib) that TARGET links.
 fuzz_sources() {
 	case "$1" in
-	spec | process) echo "spec.c mntopt.c caps.c rlimit.c signals.c fs.c error.c" ;;
+	spec | process) echo "spec.c spec-parse.c mntopt.c caps.c rlimit.c signals.c fs.c error.c" ;;
 	state) echo "state.c id.c fs.c error.c" ;;
 	sync) echo "sync.c error.c" ;;
 	mntopt) echo "mntopt.c error.c" ;;
