@@ -10,6 +10,9 @@
 #include "config.h"
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -98,27 +101,34 @@ int sk_signal_parse(const char *s, int *ret, struct sk_err *err)
  * SIGPIPE, and `yes | head -1` in a podman container then printed "Broken pipe" errors. runc's
  * container processes start with every action at its default whatever the caller ignored
  * (nohup too); so do skiff's. */
+/* The kernel's struct sigaction, for rt_sigaction(2) itself: glibc refuses signals 32 and 33
+ * (its own), yet a caller may have left them ignored (CI harnesses do), and execve keeps that. */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
 int sk_signals_reset(struct sk_err *err)
 {
-	struct sigaction sa;
 	sigset_t none;
 
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		return sk_fail(err, errno, "unblock signals");
-	for (int sig = 1; sig < NSIG; sig++) {
+	for (int sig = 1; sig <= 64; sig++) {
+		struct kernel_sigaction old = {0}, dfl = {.handler = SIG_DFL};
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		/* glibc refuses 32 and 33, its own: EINVAL, and they are never ignored. */
-		if (sigaction(sig, NULL, &sa) < 0) {
+		if (syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof(old.mask)) < 0) {
 			if (errno == EINVAL)
 				continue;
 			return sk_fail(err, errno, "get the action of signal %d", sig);
 		}
-		if (sa.sa_handler != SIG_IGN)
+		if (old.handler != SIG_IGN)
 			continue;
-		sa.sa_handler = SIG_DFL;
-		if (sigaction(sig, &sa, NULL) < 0)
+		if (syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask)) < 0)
 			return sk_fail(err, errno, "reset the action of signal %d", sig);
 	}
 	return 0;
