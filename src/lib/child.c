@@ -248,6 +248,7 @@ static int child_setup(struct child_state *s, struct sk_err *err)
 	    .n_keep_fds = c->n_keep_fds,
 	    .listen_fds = c->listen_fds,
 	    .pty_peer = s->pty_peer,
+	    .foreground = c->foreground,
 	};
 	return sk_proc_prepare(&s->proc, err);
 }

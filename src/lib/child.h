@@ -23,9 +23,10 @@ struct sk_child_ctx {
 	bool cgroupns_unshare; /* fast path: a new cgroup ns, unshared after entering cgroups */
 	bool no_pivot;
 	bool no_new_keyring;
-	int n_keep_fds; /* fds 3 .. 3+n-1 are the container's (--preserve-fds, LISTEN_FDS) */
-	int listen_fds; /* LISTEN_FDS to pass on (0: none) */
-	bool send_pty;	/* terminal: send the pty master to the parent */
+	int n_keep_fds;	 /* fds 3 .. 3+n-1 are the container's (--preserve-fds, LISTEN_FDS) */
+	int listen_fds;	 /* LISTEN_FDS to pass on (0: none) */
+	bool send_pty;	 /* terminal: send the pty master to the parent */
+	bool foreground; /* run without -d: the container's stdio is the caller's */
 	bool hooks; /* the parent runs prestart/createRuntime, or there are in-container hooks */
 	const struct sk_seccomp *seccomp; /* compiled linux.seccomp, or NULL */
 };

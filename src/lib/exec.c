@@ -598,6 +598,7 @@ _Noreturn static void exec_child(struct exec_ctx *x)
 	    .n_keep_fds = x->o->preserve_fds + lfds,
 	    .listen_fds = lfds,
 	    .pty_peer = -1,
+	    .foreground = !x->o->detach,
 	};
 
 	/* Not dumpable until execve: the container cannot ptrace us or open our /proc files

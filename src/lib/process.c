@@ -168,6 +168,13 @@ static int fix_stdio_owner(const struct sk_proc *s, struct sk_err *err)
 		}
 		if (st.st_uid == uid || (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
 			continue;
+		/* In the foreground only pipes and sockets: a file or terminal of the caller's
+		 * must not change hands on the host (`skiff exec -u 1000 ID cmd >>/root/log`
+		 * from a shell; runc puts pipes in between there). Detached, as runc: the fds
+		 * were handed over for the container's use. */
+		if (s->foreground && s->pty_peer < 0 && !S_ISFIFO(st.st_mode) &&
+		    !S_ISSOCK(st.st_mode))
+			continue;
 		if (fchown(fds[i], uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM &&
 		    errno != EROFS)
 			return sk_fail(err, errno, "chown stdio fd %d to uid %u", fds[i], uid);

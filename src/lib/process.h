@@ -19,9 +19,10 @@ struct sk_proc {
 	int sync_fd;			  /* where SYNC_SECCOMP goes (notify profiles) */
 	const char *id;			  /* for the session keyring name */
 	bool no_new_keyring;
-	int n_keep_fds; /* fds 3 .. 3+n-1 reach the program */
-	int listen_fds; /* LISTEN_FDS to pass on (0: none) */
-	int pty_peer;	/* becomes the controlling terminal and stdio, or -1 */
+	int n_keep_fds;	 /* fds 3 .. 3+n-1 reach the program */
+	int listen_fds;	 /* LISTEN_FDS to pass on (0: none) */
+	int pty_peer;	 /* becomes the controlling terminal and stdio, or -1 */
+	bool foreground; /* stdio is the caller's own (run, exec without -d): see fix_stdio_owner */
 	/* outputs */
 	char *exe;   /* args[0] resolved in the container's PATH */
 	char **envp; /* process.env (+ HOME, LISTEN_FDS) */

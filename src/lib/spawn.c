@@ -308,6 +308,7 @@ int sk_spawn_container(struct sk_spawn *sp, struct sk_err *err)
 	    .no_new_keyring = sp->o->no_new_keyring,
 	    .listen_fds = listen_fds(),
 	    .send_pty = sp->spec->process->terminal,
+	    .foreground = sp->o->foreground,
 	    .hooks = has_hooks(sp->spec),
 	};
 

@@ -74,6 +74,26 @@ probe_run() {
 	[ "$output" = 1000:5 ]
 }
 
+@test "user: a foreground run or exec never hands the caller's own files to the user" {
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	set_args sh -c 'echo hi'
+	: >"$TEST_DIR/root.log"
+	chmod 600 "$TEST_DIR/root.log"
+	runtime run --bundle "$BUNDLE" "$ID" </dev/null >>"$TEST_DIR/root.log"
+	grep -qx hi "$TEST_DIR/root.log"
+	[ "$(stat -c %u "$TEST_DIR/root.log")" = 0 ]
+	# the same for exec --user
+	update_config '.process.user = {"uid": 0, "gid": 0}'
+	set_args sleep 1000
+	local id2
+	id2="$(new_id)"
+	run_d "$id2"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	runtime exec --user 1000:1000 "$id2" sh -c 'echo there' </dev/null >>"$TEST_DIR/root.log"
+	grep -qx there "$TEST_DIR/root.log"
+	[ "$(stat -c %u "$TEST_DIR/root.log")" = 0 ]
+}
+
 @test "cwd" {
 	update_config '.process.cwd = "/tmp"'
 	probe_run cwd
@@ -737,6 +757,21 @@ probe_run() {
 	[[ "$output" != *SYSFS-MOUNTED* ]]
 	# the same in a pivot_root container: refused as well (control)
 	run runtime run --bundle "$BUNDLE" "$(new_id)"
+	echo "$output"
+	[[ "$output" != *PROC-MOUNTED* ]]
+}
+
+@test "--no-pivot: a host procfs hidden under another mount is detached too" {
+	is_runc && skip "runc $(runtime_version) leaves a hidden host procfs behind"
+	update_config '.process.capabilities.bounding += ["CAP_SETFCAP"]
+		| .process.capabilities.permitted += ["CAP_SETFCAP"]
+		| .process.capabilities.effective += ["CAP_SETFCAP"]'
+	set_args unshare -mrpf sh -c 'mount -t proc none /proc && echo PROC-MOUNTED; exit 0'
+	mkdir -p "$TEST_DIR/hid/p"
+	# in a private mount namespace: a procfs at hid/p, then a tmpfs over hid hiding it
+	run unshare -m sh -c 'mount -t proc proc "$1/hid/p" && mount -t tmpfs tmpfs "$1/hid" &&
+		exec "$2" --root "$3" run --bundle "$4" --no-pivot "$5"' sh \
+		"$TEST_DIR" "$RUNTIME" "$ROOT" "$BUNDLE" "$ID"
 	echo "$output"
 	[[ "$output" != *PROC-MOUNTED* ]]
 }
