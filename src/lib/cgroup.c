@@ -720,6 +720,11 @@ static int signal_pids(struct sk_cgroup *cg, int sig, struct sk_err *err)
 	return 0;
 }
 
+bool sk_cgroup_disabled(const struct sk_cgroup *cg)
+{
+	return cg->mgr == SK_CGM_DISABLED;
+}
+
 int sk_cgroup_kill(struct sk_cgroup *cg, int sig, struct sk_err *err)
 {
 	const struct cg_hier *v2 = cg_find(cg, NULL);
@@ -744,7 +749,7 @@ int sk_cgroup_kill(struct sk_cgroup *cg, int sig, struct sk_err *err)
 	}
 	/* a paused container is thawed for SIGKILL: v1 freezer tasks die only once thawed (and
 	 * on a hybrid host cgroup.kill is the v2 tree's, while the freezer is v1's) */
-	if (was_frozen && sig == SIGKILL)
+	if (was_frozen && sig == SIGKILL && r == 0)
 		froze = true;
 	if (froze && sk_cgroup_freeze(cg, false, r < 0 ? &ign : err) < 0 && r == 0)
 		r = -1;

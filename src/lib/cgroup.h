@@ -48,6 +48,8 @@ int sk_cgroup_enter_rest(struct sk_cgroup *cg, pid_t pid, const struct sk_cgroup
 /* Serialises the cgroup for state.json and loads it back for later commands. */
 int sk_cgroup_save(const struct sk_cgroup *cg, char **ret, struct sk_err *err);
 int sk_cgroup_load(const char *saved, struct sk_cgroup **ret, struct sk_err *err);
+/* True for --cgroup-manager disabled: nothing to signal, freeze or list. */
+bool sk_cgroup_disabled(const struct sk_cgroup *cg);
 /* Signals every process in the container's cgroup (kill --all). */
 int sk_cgroup_kill(struct sk_cgroup *cg, int sig, struct sk_err *err);
 /* Kills what is left, waits for the cgroup to empty, removes the directories (systemd: stops

@@ -390,7 +390,8 @@ static void run_hooks_warn(const struct sk_global *g, int dirfd, const struct sk
 /* Connects to the start socket, which lets the blocked container process go on: it runs the
  * startContainer hooks and answers "0" before execve, or "1" and an error. A pidfd catches a
  * process that died instead. */
-static int release(const struct sk_state *st, int dirfd, bool *connected, struct sk_err *err)
+static int release(const struct sk_state *st, int dirfd, bool retry, bool *connected,
+		   struct sk_err *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -405,6 +406,12 @@ static int release(const struct sk_state *st, int dirfd, bool *connected, struct
 		return sk_wrap(err, "start container \"%s\"", st->id);
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/start.sock", dirfd);
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		if (errno == ECONNREFUSED && retry) {
+			/* released by a start that died before removing the socket */
+			*connected = true; /* it runs: "started" stays */
+			unlinkat(dirfd, "start.sock", 0);
+			return sk_fail(err, 0, "cannot start an already running container");
+		}
 		if (errno == ECONNREFUSED)
 			return sk_fail(err, 0,
 				       "start container \"%s\": the container process exited "
@@ -445,6 +452,12 @@ static int start_locked(const struct sk_global *g, int dirfd, struct sk_state *s
 
 	if (s == SK_STATUS_STOPPED)
 		return sk_fail(err, 0, "cannot start a container that has stopped");
+	/* A start killed between recording "started" and connecting left the process waiting:
+	 * start.sock goes only once a start got its answer, so it says which. */
+	bool retry = s == SK_STATUS_RUNNING &&
+		     faccessat(dirfd, "start.sock", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	if (retry)
+		s = SK_STATUS_CREATED;
 	if (s != SK_STATUS_CREATED)
 		return sk_fail(err, 0, "cannot start an already running container");
 	/* "started" is recorded before the release: once connected, the container goes on even
@@ -452,7 +465,7 @@ static int start_locked(const struct sk_global *g, int dirfd, struct sk_state *s
 	st->started = true;
 	if (sk_state_write(dirfd, st, err) < 0)
 		return -1;
-	if (release(st, dirfd, &connected, err) < 0) {
+	if (release(st, dirfd, retry, &connected, err) < 0) {
 		/* not released: it still waits, as created */
 		if (!connected) {
 			struct sk_err e2 = {0};
@@ -519,12 +532,17 @@ int sk_container_kill(const struct sk_global *g, const char *id, int sig, bool a
 		return -1;
 	/* Without a pid namespace of its own, the init's death does not take the other
 	 * processes with it: SIGKILL goes to the whole cgroup (as runc 1.2 does). */
-	if (sig == SIGKILL && !all && st->cgroup && !own_pid_ns(dirfd))
-		all = true;
-	if (all && st->cgroup && sk_cgroup_load(st->cgroup, &cg, err) == 0)
-		return sk_cgroup_kill(cg, sig, err);
-	if (all)
-		sk_err_clear(err);
+	bool whole = all || (sig == SIGKILL && st->cgroup && !own_pid_ns(dirfd));
+	if (whole && st->cgroup && sk_cgroup_load(st->cgroup, &cg, err) == 0 &&
+	    !sk_cgroup_disabled(cg)) {
+		if (sk_cgroup_kill(cg, sig, err) == 0)
+			return 0;
+		if (all)
+			return -1;
+		/* the cgroup could not be signalled: the init at least, as before */
+		sk_warn(&g->log, "%s", err->msg);
+	}
+	sk_err_clear(err);
 	if (sk_state_status(st) == SK_STATUS_STOPPED)
 		return sk_fail(err, 0, "container not running");
 	pidfd = pidfd_for(st, err);
@@ -537,7 +555,8 @@ int sk_container_kill(const struct sk_global *g, const char *id, int sig, bool a
 		return sk_fail(err, errno, "kill container \"%s\"", id);
 	/* SIGKILL to a paused container: thaw it, or (v1 freezer) the init cannot die */
 	if (sig == SIGKILL && st->paused && st->cgroup &&
-	    sk_cgroup_load(st->cgroup, &cg, err) == 0 && sk_cgroup_freeze(cg, false, err) < 0)
+	    (cg || sk_cgroup_load(st->cgroup, &cg, err) == 0) &&
+	    sk_cgroup_freeze(cg, false, err) < 0)
 		sk_warn(&g->log, "%s", err->msg);
 	sk_err_clear(err);
 	return 0;

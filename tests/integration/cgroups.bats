@@ -540,3 +540,13 @@ start_dumper() {
 	is_runc && return 0
 	wait_pids_dead $pids
 }
+
+@test "kill KILL without a pid namespace and with --cgroup-manager disabled still kills the init" {
+	is_runc && skip "runc $(runtime_version) has no --cgroup-manager"
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	set_args sleep 1000
+	"$RUNTIME" --root "$ROOT" --cgroup-manager disabled run -d --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$TEST_DIR/d.out" 2>&1 || { cat "$TEST_DIR/d.out"; false; }
+	run -0 runtime kill "$ID" KILL
+	wait_status "$ID" stopped
+}
