@@ -244,29 +244,25 @@ static bool path_under(const char *path, const char *root)
 	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* --no-pivot: the host's mounts stay in the namespace under the chroot. A procfs or sysfs
- * mount of the host there is "fully visible", so the kernel would let the container mount a
- * fresh, unmasked proc or sysfs (in a user namespace of its own). Detach every such mount
- * outside the rootfs, deepest first, or cover it with an empty read-only tmpfs. Our mounts
- * are slaves here (the move below refuses a shared parent), so the host keeps its own. */
-static int hide_host_proc_sys(const struct sk_rootfs *r, struct sk_err *err)
+/* The mount points of the procfs and sysfs mounts outside the rootfs, from mountinfo (the
+ * strings point into *text). */
+static int host_proc_sys(const struct sk_rootfs *r, int proc_fd, char **text, char ***ret,
+			 size_t *ret_n, struct sk_err *err)
 {
-	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char **mps = NULL;
 	size_t n = 0, cap = 0;
 	char *save = NULL;
 
-	if (sk_read_file_at(AT_FDCWD, "/proc/self/mountinfo", &text, NULL, err) < 0)
-		return sk_wrap(err, "--no-pivot: hide the host's procfs and sysfs");
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[5] = {0}, *sep = strstr(line, " - "), *fs, *p = line;
-		for (int i = 0; i < 5 && p; i++) {
+	free(*text);
+	*text = NULL;
+	if (sk_read_file_at(proc_fd, "self/mountinfo", text, NULL, err) < 0)
+		return -1;
+	for (char *line = strtok_r(*text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[5] = {0}, *sep = strstr(line, " - "), *p = line;
+		for (int i = 0; i < 5 && p; i++)
 			f[i] = strsep(&p, " ");
-		}
-		if (!sep || !f[4])
-			continue;
-		fs = sep + 3;
-		if (strncmp(fs, "proc ", 5) != 0 && strncmp(fs, "sysfs ", 6) != 0)
+		if (!sep || !f[4] ||
+		    (strncmp(sep + 3, "proc ", 5) && strncmp(sep + 3, "sysfs ", 6)))
 			continue;
 		mi_unescape(f[4]);
 		if (path_under(f[4], r->path))
@@ -274,20 +270,62 @@ static int hide_host_proc_sys(const struct sk_rootfs *r, struct sk_err *err)
 		if (n == cap) {
 			char **nm = realloc(mps, (cap = cap ? cap * 2 : 8) * sizeof(*mps));
 			if (!nm)
-				return sk_fail(err, ENOMEM, "--no-pivot: host mounts");
+				return sk_fail(err, ENOMEM, "host mounts");
 			mps = nm;
 		}
 		mps[n++] = f[4];
 	}
-	while (n-- > 0) {
-		if (umount2(mps[n], MNT_DETACH) == 0 || errno == ENOENT)
-			continue;
-		if (mount("tmpfs", mps[n], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "size=0,mode=0") < 0 &&
-		    errno != ENOENT)
-			return sk_fail(err, errno, "--no-pivot: hide the host's %s", mps[n]);
-	}
+	*ret = TAKE_PTR(mps);
+	*ret_n = n;
 	return 0;
+}
+
+/* Detaches the topmost mount on mp, or else on the nearest of its parent directories that
+ * does not hold the rootfs (a mount over a parent hides mp: detaching it uncovers mp). */
+static void detach_at_or_above(const struct sk_rootfs *r, char *mp)
+{
+	for (;;) {
+		char *slash;
+		if (strcmp(mp, "/") == 0 || path_under(r->path, mp))
+			return;
+		if (umount2(mp, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+			return;
+		slash = strrchr(mp, '/');
+		if (!slash)
+			return;
+		*slash = '\0';
+		if (slash == mp)
+			return;
+	}
+}
+
+/* --no-pivot: the host's mounts stay in the namespace under the chroot. A procfs or sysfs
+ * mount of the host there is "fully visible", so the kernel would let the container mount a
+ * fresh, unmasked proc or sysfs (in a user namespace of its own). Detach every such mount
+ * outside the rootfs, deepest first, uncovering ones hidden under other mounts, and check that
+ * none is left. Our mounts are slaves here (the move below refuses a shared parent), so the
+ * host keeps its own. */
+static int hide_host_proc_sys(const struct sk_rootfs *r, struct sk_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	/* held open: it still reads our mountinfo once /proc itself is detached */
+	_cleanup_close_ int proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (proc_fd < 0)
+		return sk_fail(err, errno, "--no-pivot: open /proc");
+	for (int round = 0;; round++) {
+		_cleanup_free_ char **mps = NULL;
+		size_t n = 0;
+		if (host_proc_sys(r, proc_fd, &text, &mps, &n, err) < 0)
+			return sk_wrap(err, "--no-pivot: hide the host's procfs and sysfs");
+		if (n == 0)
+			return 0;
+		if (round == 16)
+			return sk_fail(err, EBUSY, "--no-pivot: the host's %s cannot be detached",
+				       mps[0]);
+		while (n-- > 0)
+			detach_at_or_above(r, mps[n]);
+	}
 }
 
 /* A missing process.cwd is created (as runc and crun do): on a read-only root that has to happen

@@ -273,6 +273,21 @@ failing_create_hook() {
 	run -0 runtime delete "$ID"
 }
 
+@test "start after a start that died before connecting: the waiting container is released" {
+	is_skiff || skip "skiff's state.json"
+	create_ctr "$ID"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	# what a start killed between recording "started" and connecting leaves behind
+	jq '.started = true' "$ROOT/$ID/state.json" >"$TEST_DIR/st.json"
+	cat "$TEST_DIR/st.json" >"$ROOT/$ID/state.json"
+	run -0 runtime start "$ID"
+	wait_for_file "$TEST_DIR/$ID.out"
+	grep -q ready "$TEST_DIR/$ID.out"
+	run -1 runtime start "$ID"
+	[[ "$output" == *"already running"* ]]
+	[ "$(state_field "$ID" status)" = running ]
+}
+
 @test "run -d with a failing startContainer hook leaves no container and no pid file" {
 	add_hook startContainer fail
 	run_d --pid-file "$TEST_DIR/pid" "$ID"
