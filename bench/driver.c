@@ -187,6 +187,7 @@ static struct sample run_cmd(const struct ctx *c, const struct step *s, const ch
 
 	for (int k = 0; k < s->argc; k++)
 		argv[k] = expand(s->argv[k], c, who, round, i);
+	*c->t0 = (struct timespec){0};
 	pid = fork();
 	if (pid == 0) {
 		if (dup2(c->null_fd, 0) < 0 || dup2(c->null_fd, 1) < 0 || dup2(c->log_fd, 2) < 0)
@@ -202,6 +203,8 @@ static struct sample run_cmd(const struct ctx *c, const struct step *s, const ch
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		out.ns = (t1.tv_sec - c->t0->tv_sec) * 1000000000LL + (t1.tv_nsec - c->t0->tv_nsec);
 		out.maxrss_kb = ru.ru_maxrss;
+		if (c->t0->tv_sec == 0 && c->t0->tv_nsec == 0)
+			out.ns = 0; /* the child failed before its execve */
 		out.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	} else {
 		dprintf(c->log_fd, "driver: fork for %s: %s\n", argv[0], strerror(errno));
