@@ -7,6 +7,18 @@
 
 load helpers
 
+# ctr_pids_at_least ID N: the container's pids (ps --format json), once there are N (5 s).
+ctr_pids_at_least() {
+	local tries=0 pids
+	until [ "$(runtime ps --format json "$1" | jq length)" -ge "$2" ] || [ $tries -gt 50 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	pids="$(runtime ps --format json "$1" | jq -r '.[]')"
+	[ "$(wc -w <<<"$pids")" -ge "$2" ] || return 1
+	echo "$pids"
+}
+
 # wait_pids_dead PID...: each pid is gone or a zombie within 5 s.
 wait_pids_dead() {
 	local p tries
@@ -304,13 +316,8 @@ start_dumper() {
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	run_d "$id2"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	local tries=0
-	until [ "$(runtime ps --format json "$id2" | jq length)" -ge 2 ] || [ $tries -gt 50 ]; do
-		sleep 0.1
-		tries=$((tries + 1))
-	done
 	local pids
-	pids="$(runtime ps --format json "$id2" | jq -r '.[]')"
+	pids="$(ctr_pids_at_least "$id2" 2)"
 	run -0 runtime pause "$ID"
 	run -0 runtime pause "$id2"
 	# the v1 freezer holds a frozen task even against SIGKILL until it is thawed
@@ -436,13 +443,8 @@ start_dumper() {
 	set_args sh -c 'sleep 1000 & sleep 1000 & sleep 1000'
 	run_d "$ID"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	local tries=0 pids
-	until [ "$(runtime ps --format json "$ID" | jq length)" -ge 3 ] || [ $tries -gt 50 ]; do
-		sleep 0.1
-		tries=$((tries + 1))
-	done
-	pids="$(runtime ps --format json "$ID" | jq -r '.[]')"
-	[ "$(wc -w <<<"$pids")" -ge 3 ]
+	local pids
+	pids="$(ctr_pids_at_least "$ID" 3)"
 	run -0 runtime kill --all "$ID" KILL
 	wait_status "$ID" stopped
 	wait_pids_dead $pids
@@ -527,13 +529,8 @@ start_dumper() {
 	set_args sh -c 'sleep 1000 & sleep 1000 & exec sleep 1000'
 	run_d "$ID"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	local tries=0 pids
-	until [ "$(runtime ps --format json "$ID" | jq length)" -ge 3 ] || [ $tries -gt 50 ]; do
-		sleep 0.1
-		tries=$((tries + 1))
-	done
-	pids="$(runtime ps --format json "$ID" | jq -r '.[]')"
-	[ "$(wc -w <<<"$pids")" -ge 3 ]
+	local pids
+	pids="$(ctr_pids_at_least "$ID" 3)"
 	run -0 runtime kill "$ID" KILL
 	wait_status "$ID" stopped
 	# runc 1.1.5 signals only the init: the others live on (runc 1.2 kills them all)
