@@ -12,22 +12,7 @@
 #include <string.h>
 #include "cgroup-internal.h"
 #include "cleanup.h"
-
-/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
+#include "fs.h"
 
 /* The controllers in a cgroup v1 superblock option list: options that are not controllers are
  * the generic ones and key=value ones, except name=. */
@@ -133,8 +118,8 @@ static bool mi_split(char *line, struct mi_line *ml)
 	ml->devno = f[2];
 	ml->root = f[3];
 	ml->mnt = f[4];
-	unescape(ml->root);
-	unescape(ml->mnt);
+	sk_mountinfo_unescape(ml->root);
+	sk_mountinfo_unescape(ml->mnt);
 	return true;
 }
 

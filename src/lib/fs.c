@@ -413,3 +413,19 @@ int sk_procfs_openat(int proc_fd, const char *rel, int flags, struct sk_err *err
 		return sk_fail(err, errno, "open /proc/%s", rel);
 	return fd;
 }
+
+/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
+void sk_mountinfo_unescape(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}

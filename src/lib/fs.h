@@ -9,6 +9,8 @@
 #include <sys/types.h>
 #include "error.h"
 
+/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
+void sk_mountinfo_unescape(char *s);
 int sk_read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len, struct sk_err *err);
 /* open(O_WRONLY|O_CLOEXEC|O_TRUNC?) + write all: for /proc, /sys and cgroup files. */
 int sk_write_file_at(int dirfd, const char *path, const char *data, size_t len, struct sk_err *err);

@@ -219,22 +219,6 @@ static int remount_root_readonly(struct sk_err *err)
 	return 0;
 }
 
-/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
-static void mi_unescape(char *s)
-{
-	char *w = s;
-	for (; *s; s++, w++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*w = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*w = *s;
-		}
-	}
-	*w = '\0';
-}
-
 /* Whether path is root or below it. */
 static bool path_under(const char *path, const char *root)
 {
@@ -264,7 +248,7 @@ static int host_proc_sys(const struct sk_rootfs *r, int proc_fd, char **text, ch
 		if (!sep || !f[4] ||
 		    (strncmp(sep + 3, "proc ", 5) && strncmp(sep + 3, "sysfs ", 6)))
 			continue;
-		mi_unescape(f[4]);
+		sk_mountinfo_unescape(f[4]);
 		if (path_under(f[4], r->path))
 			continue;
 		if (n == cap) {
